@@ -1,0 +1,65 @@
+"""The sans-IO protocol core: bytes in, events out; events in, bytes out.
+
+Nothing here touches a socket, a thread, a clock or Qt, so every rule of the wire
+format can be tested with plain bytes.
+"""
+
+from gui_chat.protocol.connection import Connection
+from gui_chat.protocol.datagram import MAX_DATAGRAM_SIZE, decode_datagram, encode_datagram
+from gui_chat.protocol.errors import (
+    FrameTooLargeError,
+    LocalProtocolError,
+    ProtocolError,
+    RemoteProtocolError,
+)
+from gui_chat.protocol.framing import HEADER_SIZE, MAX_FRAME_SIZE, FrameDecoder, encode_frame
+from gui_chat.protocol.messages import (
+    PROTOCOL_VERSION,
+    Ack,
+    Chat,
+    Error,
+    Hello,
+    Joined,
+    Left,
+    Members,
+    Message,
+    Ping,
+    Pong,
+    Welcome,
+    decode_message,
+    encode_message,
+)
+from gui_chat.protocol.names import MAX_NICK_LENGTH, MAX_TEXT_LENGTH, normalize_nick, unique_nick
+
+__all__ = [
+    "HEADER_SIZE",
+    "MAX_DATAGRAM_SIZE",
+    "MAX_FRAME_SIZE",
+    "MAX_NICK_LENGTH",
+    "MAX_TEXT_LENGTH",
+    "PROTOCOL_VERSION",
+    "Ack",
+    "Chat",
+    "Connection",
+    "Error",
+    "FrameDecoder",
+    "FrameTooLargeError",
+    "Hello",
+    "Joined",
+    "Left",
+    "LocalProtocolError",
+    "Members",
+    "Message",
+    "Ping",
+    "Pong",
+    "ProtocolError",
+    "RemoteProtocolError",
+    "Welcome",
+    "decode_datagram",
+    "decode_message",
+    "encode_datagram",
+    "encode_frame",
+    "encode_message",
+    "normalize_nick",
+    "unique_nick",
+]

@@ -1,0 +1,60 @@
+"""A framed message connection without the socket (the h11 shape)."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from gui_chat.protocol.errors import RemoteProtocolError
+from gui_chat.protocol.framing import MAX_FRAME_SIZE, FrameDecoder, encode_frame
+from gui_chat.protocol.messages import Message, decode_message, encode_message
+
+
+class Connection:
+    """Feed received bytes in, take messages out; turn messages into bytes to send.
+
+    ``receive_data`` only buffers; ``next_event`` returns the next whole message, or
+    ``None`` when more bytes are needed. After a :class:`RemoteProtocolError` the
+    stream cannot be trusted and the connection should be closed.
+    """
+
+    def __init__(self, max_frame_size: int = MAX_FRAME_SIZE) -> None:
+        self._decoder = FrameDecoder(max_frame_size)
+        self._frames: deque[bytes] = deque()
+        self._unread = bytearray()
+        self.broken: RemoteProtocolError | None = None
+
+    @property
+    def max_frame_size(self) -> int:
+        return self._decoder.max_size
+
+    @property
+    def pending_bytes(self) -> int:
+        """Bytes received that do not make a whole message yet."""
+        return len(self._unread) + self._decoder.pending
+
+    def receive_data(self, data: bytes) -> None:
+        """Buffer ``data``; nothing is parsed until :meth:`next_event`."""
+        self._unread += data
+
+    def next_event(self) -> Message | None:
+        """The next message, ``None`` if incomplete; raises on a protocol violation."""
+        if self.broken is not None:
+            raise self.broken
+        if not self._frames and self._unread:
+            data, self._unread = bytes(self._unread), bytearray()
+            try:
+                self._frames.extend(self._decoder.feed(data))
+            except RemoteProtocolError as exc:
+                self.broken = exc
+                raise
+        if not self._frames:
+            return None
+        try:
+            return decode_message(self._frames.popleft())
+        except RemoteProtocolError as exc:
+            self.broken = exc
+            raise
+
+    def send(self, message: Message) -> bytes:
+        """The bytes that carry ``message``."""
+        return encode_frame(encode_message(message), self._decoder.max_size)

@@ -1,0 +1,69 @@
+"""Length-prefixed frames: TCP is a byte stream, so each message carries its size.
+
+A frame is a 4-byte unsigned big-endian length followed by that many payload bytes.
+The length is checked against the limit as soon as the 4 header bytes are in, before
+anything is allocated for the payload, so a hostile "4 GB follows" costs nothing.
+"""
+
+from __future__ import annotations
+
+import struct
+
+from gui_chat.protocol.errors import FrameTooLargeError, LocalProtocolError
+
+HEADER = struct.Struct("!I")
+HEADER_SIZE = HEADER.size
+MAX_FRAME_SIZE = 256 * 1024
+
+
+def encode_frame(payload: bytes, max_size: int = MAX_FRAME_SIZE) -> bytes:
+    """Prefix ``payload`` with its length; refuse payloads over ``max_size``."""
+    if len(payload) > max_size:
+        raise LocalProtocolError(
+            f"message is {len(payload):,} bytes, more than the {max_size:,} bytes a frame may carry"
+        )
+    return HEADER.pack(len(payload)) + payload
+
+
+class FrameDecoder:
+    """Turns a stream of byte chunks into whole payloads, however the chunks were cut."""
+
+    def __init__(self, max_size: int = MAX_FRAME_SIZE) -> None:
+        self.max_size = max_size
+        self._buffer = bytearray()
+        self._offset = 0  # start of unread data in _buffer
+
+    @property
+    def pending(self) -> int:
+        """Bytes received that do not yet make a whole frame."""
+        return len(self._buffer) - self._offset
+
+    def feed(self, data: bytes) -> list[bytes]:
+        """Add ``data`` and return every payload it completes, in order.
+
+        Raises :class:`FrameTooLargeError` when a header announces more than the limit;
+        the decoder is then unusable, as the stream has lost its frame boundaries.
+        """
+        self._buffer += data
+        frames: list[bytes] = []
+        buffer, offset = self._buffer, self._offset
+        end = len(buffer)
+        while end - offset >= HEADER_SIZE:
+            (size,) = HEADER.unpack_from(buffer, offset)
+            if size > self.max_size:
+                raise FrameTooLargeError(
+                    f"peer announced a {size:,}-byte message; the limit is {self.max_size:,} bytes"
+                )
+            if end - offset - HEADER_SIZE < size:
+                break
+            start = offset + HEADER_SIZE
+            frames.append(bytes(buffer[start : start + size]))
+            offset = start + size
+        if offset == end:
+            buffer.clear()
+            offset = 0
+        elif offset > 65536 and offset * 2 > end:
+            del buffer[:offset]
+            offset = 0
+        self._offset = offset
+        return frames

@@ -1,0 +1,208 @@
+"""The messages of protocol version 1 and their JSON encoding (see docs/protocol.md).
+
+Each message is a UTF-8 JSON object whose ``"t"`` names its type. Fields are checked
+by type on the way in; unknown fields are ignored so later versions can add some.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from gui_chat.protocol.errors import LocalProtocolError, RemoteProtocolError
+from gui_chat.protocol.names import MAX_NICK_LENGTH, MAX_TEXT_LENGTH
+
+PROTOCOL_VERSION = 1
+MAX_ID_LENGTH = 64
+MAX_MEMBERS = 10_000
+MAX_REASON_LENGTH = 1_000
+
+
+@dataclass(frozen=True)
+class Message:
+    """Base of all messages; ``TYPE`` is the wire name."""
+
+    TYPE: ClassVar[str] = ""
+
+
+@dataclass(frozen=True)
+class Hello(Message):
+    """First message of a client: who it is and which protocol it speaks."""
+
+    TYPE: ClassVar[str] = "hello"
+    nick: str
+    version: int = PROTOCOL_VERSION
+
+
+@dataclass(frozen=True)
+class Welcome(Message):
+    """The room's answer to Hello: the nickname it gave you and who is there."""
+
+    TYPE: ClassVar[str] = "welcome"
+    nick: str
+    room: str
+    members: tuple[str, ...] = ()
+    version: int = PROTOCOL_VERSION
+
+
+@dataclass(frozen=True)
+class Chat(Message):
+    """A chat line. A client leaves ``sender`` empty; the room stamps it and ``ts``."""
+
+    TYPE: ClassVar[str] = "chat"
+    id: str
+    text: str
+    sender: str = ""
+    ts: float = 0.0
+
+
+@dataclass(frozen=True)
+class Ack(Message):
+    """The room (or a UDP peer) has taken the chat message ``id``."""
+
+    TYPE: ClassVar[str] = "ack"
+    id: str
+
+
+@dataclass(frozen=True)
+class Joined(Message):
+    """Someone entered the room."""
+
+    TYPE: ClassVar[str] = "join"
+    nick: str
+
+
+@dataclass(frozen=True)
+class Left(Message):
+    """Someone left the room; ``reason`` says how, in plain words."""
+
+    TYPE: ClassVar[str] = "leave"
+    nick: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Members(Message):
+    """Everyone in the room now."""
+
+    TYPE: ClassVar[str] = "members"
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Ping(Message):
+    """Keepalive: "are you there?"."""
+
+    TYPE: ClassVar[str] = "ping"
+
+
+@dataclass(frozen=True)
+class Pong(Message):
+    """Keepalive answer."""
+
+    TYPE: ClassVar[str] = "pong"
+
+
+@dataclass(frozen=True)
+class Error(Message):
+    """The sender is about to close the connection, and says why."""
+
+    TYPE: ClassVar[str] = "error"
+    reason: str
+
+
+MESSAGE_TYPES: dict[str, type[Message]] = {
+    cls.TYPE: cls for cls in (Hello, Welcome, Chat, Ack, Joined, Left, Members, Ping, Pong, Error)
+}
+
+# Longest string each field may hold, checked on the way in and on the way out.
+_STRING_LIMITS = {
+    "nick": MAX_NICK_LENGTH * 4,
+    "sender": MAX_NICK_LENGTH * 4,
+    "room": MAX_NICK_LENGTH * 4,
+    "id": MAX_ID_LENGTH,
+    "text": MAX_TEXT_LENGTH,
+    "reason": MAX_REASON_LENGTH,
+}
+
+
+def encode_message(message: Message) -> bytes:
+    """The JSON bytes of ``message``; raises :class:`LocalProtocolError` if it is invalid."""
+    try:
+        _check_fields(type(message), dataclasses.asdict(message))
+    except ValueError as exc:
+        raise LocalProtocolError(str(exc)) from None
+    body: dict[str, Any] = {"t": message.TYPE}
+    body.update(dataclasses.asdict(message))
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number this protocol accepts")
+
+
+def decode_message(payload: bytes) -> Message:
+    """Parse one message; raises :class:`RemoteProtocolError` in plain words if it is bad."""
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RemoteProtocolError(f"message is not valid UTF-8 (byte {exc.start})") from None
+    try:
+        body = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise RemoteProtocolError("message is nested too deeply") from None
+    except ValueError as exc:  # JSONDecodeError and huge integers
+        raise RemoteProtocolError(f"message is not valid JSON ({exc})") from None
+    if not isinstance(body, dict):
+        raise RemoteProtocolError("message is not a JSON object")
+    kind = body.get("t")
+    cls = MESSAGE_TYPES.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise RemoteProtocolError(f"unknown message type {str(kind)[:40]!r}")
+    values = {
+        field.name: body[field.name] for field in dataclasses.fields(cls) if field.name in body
+    }
+    try:
+        values = _check_fields(cls, values)
+        return cls(**values)
+    except (TypeError, ValueError) as exc:
+        raise RemoteProtocolError(f"bad {cls.TYPE} message: {exc}") from None
+
+
+def _check_fields(cls: type[Message], values: dict[str, Any]) -> dict[str, Any]:
+    """Check each field's type and size; return the values with lists made tuples."""
+    checked: dict[str, Any] = {}
+    for field in dataclasses.fields(cls):
+        if field.name not in values:
+            if field.default is dataclasses.MISSING:
+                raise ValueError(f"field {field.name!r} is missing")
+            continue
+        checked[field.name] = _check_value(field.name, field.type, values[field.name])
+    return checked
+
+
+def _check_value(name: str, annotation: Any, value: Any) -> Any:
+    if annotation in ("str", str):
+        if not isinstance(value, str):
+            raise ValueError(f"field {name!r} must be text")
+        if len(value) > _STRING_LIMITS.get(name, MAX_TEXT_LENGTH):
+            raise ValueError(f"field {name!r} is too long")
+        return value
+    if annotation in ("int", int):
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**31:
+            raise ValueError(f"field {name!r} must be a small whole number")
+        return value
+    if annotation in ("float", float):
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise ValueError(f"field {name!r} must be a number")
+        value = float(value)
+        if not math.isfinite(value) or abs(value) > 1e12:
+            raise ValueError(f"field {name!r} is out of range")
+        return value
+    # tuple[str, ...]
+    if not isinstance(value, (list, tuple)) or len(value) > MAX_MEMBERS:
+        raise ValueError(f"field {name!r} must be a list of names")
+    return tuple(_check_value(name, "str", item) for item in value)

@@ -1,0 +1,42 @@
+"""Nicknames and message text: what a peer may call itself and say."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_NICK_LENGTH = 32
+MAX_TEXT_LENGTH = 32_000
+DEFAULT_NICK = "guest"
+_ANSI_ESCAPE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|[@-_])")
+
+
+def _is_invisible(char: str) -> bool:
+    """Control, format (bidi marks, zero-width), surrogate and unassigned characters."""
+    return unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def normalize_nick(raw: str) -> str:
+    """Make ``raw`` a safe, short, one-line nickname.
+
+    Terminal escape sequences, bidi marks and other invisible characters go, runs of white space
+    become one space, and the result is cut to :data:`MAX_NICK_LENGTH` characters.
+    An empty result becomes :data:`DEFAULT_NICK`.
+    """
+    text = _ANSI_ESCAPE.sub("", unicodedata.normalize("NFC", raw[: MAX_NICK_LENGTH * 8]))
+    text = "".join(" " if char.isspace() else char for char in text if not _is_invisible(char))
+    text = " ".join(text.split())[:MAX_NICK_LENGTH].strip()
+    return text or DEFAULT_NICK
+
+
+def unique_nick(nick: str, taken: set[str]) -> str:
+    """Return ``nick``, or ``nick (2)``, ``nick (3)``… whichever is not in ``taken``."""
+    if nick not in taken:
+        return nick
+    number = 2
+    while True:
+        suffix = f" ({number})"
+        candidate = nick[: MAX_NICK_LENGTH - len(suffix)] + suffix
+        if candidate not in taken:
+            return candidate
+        number += 1
