@@ -1,0 +1,93 @@
+"""What a session reports to its owner; frozen dataclasses, delivered in lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SessionEvent:
+    """Base of every session event."""
+
+
+@dataclass(frozen=True)
+class Listening(SessionEvent):
+    """A room or UDP peer has bound its socket; ``port`` is the real port."""
+
+    host: str
+    port: int
+
+
+@dataclass(frozen=True)
+class Connecting(SessionEvent):
+    host: str
+    port: int
+
+
+@dataclass(frozen=True)
+class Connected(SessionEvent):
+    """A client is in the room; ``nick`` is the name the room gave it."""
+
+    host: str
+    port: int
+    nick: str
+    room: str
+
+
+@dataclass(frozen=True)
+class ChatReceived(SessionEvent):
+    """A chat message from someone else; ``address`` is set for UDP."""
+
+    id: str
+    sender: str
+    text: str
+    ts: float
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class ChatDelivered(SessionEvent):
+    """Our message ``id`` was taken by the room or acknowledged by the UDP peer."""
+
+    id: str
+
+
+@dataclass(frozen=True)
+class ChatFailed(SessionEvent):
+    """Our message ``id`` was not sent or not confirmed; ``reason`` says why."""
+
+    id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PeerJoined(SessionEvent):
+    nick: str
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class PeerLeft(SessionEvent):
+    nick: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class MembersChanged(SessionEvent):
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Notice(SessionEvent):
+    """Something the user should know that does not end the session."""
+
+    text: str
+    warning: bool = False
+
+
+@dataclass(frozen=True)
+class SessionEnded(SessionEvent):
+    """The last event of a session: ``reason`` is empty after a plain stop."""
+
+    reason: str = ""
+    error: bool = False

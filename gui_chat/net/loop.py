@@ -1,0 +1,187 @@
+"""The event loop every session runs on: one thread, one selector, woken at once.
+
+The owner runs :meth:`SessionLoop.run` on a thread of its own. Other threads talk to
+the loop only through :meth:`call_soon` and :meth:`stop`, which queue the call and
+write a byte to a socket pair the selector watches — so the loop sleeps while idle and
+still reacts at once to an outgoing message or a stop.
+"""
+
+from __future__ import annotations
+
+import logging
+import selectors
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from gui_chat.net.errors import NetError
+from gui_chat.net.events import SessionEnded, SessionEvent
+
+log = logging.getLogger("gui_chat.net")
+
+EventSink = Callable[[list[SessionEvent]], None]
+Handler = Callable[[int], None]
+
+
+class SessionOver(Exception):
+    """Raised inside the loop to end the session with a reason."""
+
+    def __init__(self, reason: str = "", error: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.error = error
+
+
+class SessionLoop:
+    """Base of rooms, clients and UDP peers; subclasses fill in the hooks."""
+
+    #: Longest sleep between two calls of :meth:`on_tick`.
+    tick_interval = 1.0
+
+    def __init__(self, sink: EventSink) -> None:
+        self._sink = sink
+        self._selector = selectors.DefaultSelector()
+        self._wake_recv, self._wake_send = socket.socketpair()
+        self._wake_recv.setblocking(False)
+        self._wake_send.setblocking(False)
+        self._selector.register(self._wake_recv, selectors.EVENT_READ, self._drain_wake)
+        self._calls: deque[tuple[Callable[..., Any], tuple[Any, ...]]] = deque()
+        self._events: list[SessionEvent] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        self._stop_requested = False
+        self._ran = False
+
+    # ----- called from any thread -------------------------------------------------------
+    def call_soon(self, function: Callable[..., Any], *args: Any) -> bool:
+        """Run ``function(*args)`` on the loop thread; ``False`` if the loop is over."""
+        with self._lock:
+            if self._closed:
+                return False
+            self._calls.append((function, args))
+            self._wake_locked()
+        return True
+
+    def stop(self) -> None:
+        """Ask the loop to end; returns at once. Safe to call more than once."""
+        with self._lock:
+            self._stop_requested = True
+            if not self._closed:
+                self._wake_locked()
+
+    def close(self) -> None:
+        """Release the loop's own sockets if :meth:`run` never ran."""
+        with self._lock:
+            if self._ran or self._closed:
+                return
+            self._closed = True
+        self._release()
+
+    # ----- hooks for subclasses -----------------------------------------------------------
+    def open(self) -> None:
+        """Create and register sockets; raise NetError or SessionOver to fail."""
+
+    def on_tick(self, now: float) -> None:
+        """Housekeeping (keepalive, timeouts); raise SessionOver to end."""
+
+    def shutdown(self, stopped_by_user: bool) -> None:
+        """Close every socket of the session; must not raise."""
+
+    def on_calls_failed(self, calls: list[tuple[Callable[..., Any], tuple[Any, ...]]]) -> None:
+        """Calls queued but never run because the loop ended."""
+
+    # ----- for subclasses -----------------------------------------------------------------
+    def emit(self, event: SessionEvent) -> None:
+        """Report ``event``; events are delivered in one list per loop turn."""
+        self._events.append(event)
+
+    def watch(self, sock: socket.socket, mask: int, handler: Handler) -> None:
+        self._selector.register(sock, mask, handler)
+
+    def rewatch(self, sock: socket.socket, mask: int, handler: Handler) -> None:
+        self._selector.modify(sock, mask, handler)
+
+    def unwatch(self, sock: socket.socket) -> None:
+        try:
+            self._selector.unregister(sock)
+        except (KeyError, ValueError):
+            pass
+
+    # ----- the loop -----------------------------------------------------------------------
+    def run(self) -> None:
+        """Run until stopped or failed; the last event is always :class:`SessionEnded`."""
+        with self._lock:
+            if self._closed:
+                self._sink([SessionEnded()])
+                return
+            self._ran = True
+        end = SessionEnded()
+        try:
+            self.open()
+            self._deliver_events()
+            next_tick = time.monotonic() + self.tick_interval
+            while not self._stop_requested:
+                timeout = max(0.0, next_tick - time.monotonic())
+                for key, mask in self._selector.select(timeout):
+                    key.data(mask)
+                self._run_calls()
+                now = time.monotonic()
+                if now >= next_tick:
+                    self.on_tick(now)
+                    next_tick = now + self.tick_interval
+                self._deliver_events()
+        except SessionOver as exc:
+            end = SessionEnded(exc.reason, exc.error)
+        except NetError as exc:
+            end = SessionEnded(str(exc), error=True)
+        except Exception as exc:  # a bug must not leave the window waiting forever
+            log.exception("session loop failed")
+            end = SessionEnded(f"internal error: {exc!r}", error=True)
+        finally:
+            stopped_by_user = self._stop_requested
+            with self._lock:
+                self._closed = True
+                leftover = list(self._calls)
+                self._calls.clear()
+            try:
+                self.shutdown(stopped_by_user)
+            except Exception:
+                log.exception("session shutdown failed")
+            self.on_calls_failed(leftover)
+            self._release()
+            self.emit(end)
+            self._deliver_events()
+
+    def _run_calls(self) -> None:
+        while True:
+            try:
+                function, args = self._calls.popleft()
+            except IndexError:
+                return
+            function(*args)
+
+    def _deliver_events(self) -> None:
+        if self._events:
+            events, self._events = self._events, []
+            self._sink(events)
+
+    def _wake_locked(self) -> None:
+        try:
+            self._wake_send.send(b"\0")
+        except (BlockingIOError, InterruptedError):
+            pass  # the pair is full: the loop is awake already
+
+    def _drain_wake(self, _mask: int) -> None:
+        try:
+            while self._wake_recv.recv(4096):
+                pass
+        except (BlockingIOError, InterruptedError):
+            pass
+
+    def _release(self) -> None:
+        self._selector.close()
+        self._wake_recv.close()
+        self._wake_send.close()
