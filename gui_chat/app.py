@@ -1,0 +1,56 @@
+"""Start-up and shutdown of the desktop app."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from gui_chat import APP_NAME, __version__
+from gui_chat.logs import setup_logging
+from gui_chat.resources import resource_path
+
+log = logging.getLogger("gui_chat.app")
+
+#: Set to 1 to print the time to the first shown window and exit (start-up benchmark).
+EXIT_WHEN_SHOWN_ENV = "GUI_CHAT_EXIT_WHEN_SHOWN"
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with the app's name and icon (reused if one exists)."""
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_NAME)
+    icon_file = resource_path("icons/gui_chat.png")
+    if icon_file is not None:
+        app.setWindowIcon(QIcon(str(icon_file)))
+    return app  # type: ignore[return-value]
+
+
+def run_app(log_level: str = "INFO") -> int:
+    """Show the main window and run until it is closed."""
+    started = time.perf_counter()
+    setup_logging(log_level)
+    app = create_application()
+    from gui_chat.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
+
+        def report_and_quit() -> None:
+            print(f"window shown after {time.perf_counter() - started:.3f} s", flush=True)
+            window.close()
+            app.quit()
+
+        QTimer.singleShot(0, report_and_quit)
+    log.info("%s %s started", APP_NAME, __version__)
+    code = app.exec()
+    window.controller.stop()
+    return code

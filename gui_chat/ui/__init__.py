@@ -1,0 +1,1 @@
+"""Widgets, models and the controller that ties a window to its session."""

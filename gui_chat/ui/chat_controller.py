@@ -1,0 +1,202 @@
+"""Turns the user's actions into session commands and session events into chat rows."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from gui_chat.net.errors import format_address
+from gui_chat.net.events import (
+    ChatDelivered,
+    ChatFailed,
+    ChatReceived,
+    Connected,
+    Connecting,
+    Listening,
+    MembersChanged,
+    Notice,
+    PeerJoined,
+    PeerLeft,
+    SessionEnded,
+    SessionEvent,
+)
+from gui_chat.net.udp import UdpPeer
+from gui_chat.protocol import MAX_TEXT_LENGTH, normalize_nick
+from gui_chat.ui.chat_model import ChatEntry, ChatModel, Delivery, EntryKind
+from gui_chat.ui.session_settings import Mode, SessionSettings
+from gui_chat.workers import SessionWorker
+
+log = logging.getLogger("gui_chat.ui")
+
+
+class ChatController(QObject):
+    """One session at a time for one window."""
+
+    #: A sentence for the status line, and whether it reports an error.
+    status_changed = Signal(str, bool)
+    running_changed = Signal(bool)
+    members_changed = Signal(list)
+    #: (host, port) the room or UDP socket is bound to.
+    bound = Signal(str, int)
+    #: The nickname the room gave us.
+    joined = Signal(str)
+    #: Reason (empty after a plain stop) and whether it was an error.
+    ended = Signal(str, bool)
+
+    def __init__(self, model: ChatModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self._worker: SessionWorker | None = None
+        self._settings: SessionSettings | None = None
+        self._running = False
+        self.nick = ""
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    @property
+    def settings(self) -> SessionSettings | None:
+        return self._settings
+
+    # ----- user actions -------------------------------------------------------------------
+    def start(self, settings: SessionSettings) -> None:
+        """Stop any session, then start the one ``settings`` describe."""
+        problem = settings.problem()
+        if problem:
+            self.status_changed.emit(self.tr(problem), True)
+            return
+        self.stop()
+        self._worker = None  # the previous worker's thread has been joined by stop()
+        self._settings = settings
+        self.nick = normalize_nick(settings.nick)
+        worker = SessionWorker(settings.make_session, settings.mode.value)
+        worker.events.connect(self._on_events)
+        self._worker = worker
+        self._set_running(True)
+        self.status_changed.emit(self.tr("Starting…"), False)
+        worker.start()
+
+    def stop(self) -> None:
+        """End the session and join its thread (its last events arrive before return)."""
+        if self._worker is not None and self._running:
+            self._worker.stop()
+
+    def send(self, text: str) -> bool:
+        """Send ``text``; ``False`` (and a status line saying why) if it cannot go."""
+        if not text.strip():
+            return False
+        if not self._running or self._worker is None:
+            self.status_changed.emit(self.tr("Not connected — press Start first."), True)
+            return False
+        if len(text) > MAX_TEXT_LENGTH:
+            self.status_changed.emit(
+                self.tr("The message is too long ({0:,} characters; at most {1:,}).").format(
+                    len(text), MAX_TEXT_LENGTH
+                ),
+                True,
+            )
+            return False
+        message_id = uuid.uuid4().hex
+        entry = ChatEntry(
+            EntryKind.OWN,
+            text,
+            time.time(),
+            sender=self.nick,
+            message_id=message_id,
+            delivery=Delivery.SENDING,
+        )
+        self.model.append([entry])
+        if not self._worker.session.send_chat(message_id, text):  # type: ignore[attr-defined]
+            self.model.set_delivery(message_id, Delivery.FAILED, self.tr("the session had ended"))
+        return True
+
+    def set_udp_target(self, host: str, port: int) -> None:
+        """Send the next UDP messages to ``host:port``."""
+        session = self._worker.session if self._worker is not None and self._running else None
+        if isinstance(session, UdpPeer):
+            session.set_target(host, port)
+
+    # ----- session events -----------------------------------------------------------------
+    @Slot(list)
+    def _on_events(self, events: list[SessionEvent]) -> None:
+        rows: list[ChatEntry] = []
+        now = time.time()
+
+        def system(text: str, error: bool = False) -> None:
+            rows.append(ChatEntry(EntryKind.ERROR if error else EntryKind.SYSTEM, text, now))
+
+        for event in events:
+            if isinstance(event, ChatReceived):
+                rows.append(
+                    ChatEntry(
+                        EntryKind.PEER,
+                        event.text,
+                        event.ts or now,
+                        sender=event.sender,
+                        address=event.address,
+                    )
+                )
+            elif isinstance(event, ChatDelivered):
+                self.model.set_delivery(event.id, Delivery.DELIVERED)
+            elif isinstance(event, ChatFailed):
+                self.model.set_delivery(event.id, Delivery.FAILED, event.reason)
+                self.status_changed.emit(self.tr("Not delivered: {0}").format(event.reason), True)
+            elif isinstance(event, PeerJoined):
+                where = f" ({event.address})" if event.address else ""
+                system(self.tr("{0} joined{1}").format(event.nick, where))
+            elif isinstance(event, PeerLeft):
+                reason = f" ({event.reason})" if event.reason and event.reason != "left" else ""
+                system(self.tr("{0} left{1}").format(event.nick, reason))
+            elif isinstance(event, MembersChanged):
+                self.members_changed.emit(list(event.members))
+            elif isinstance(event, Notice):
+                system(event.text, event.warning)
+            elif isinstance(event, Listening):
+                self._on_listening(event, system)
+            elif isinstance(event, Connecting):
+                self.status_changed.emit(
+                    self.tr("Connecting to {0}…").format(format_address(event.host, event.port)),
+                    False,
+                )
+            elif isinstance(event, Connected):
+                self.nick = event.nick
+                text = self.tr("Connected to “{0}” at {1} as {2}").format(
+                    event.room, format_address(event.host, event.port), event.nick
+                )
+                self.status_changed.emit(text, False)
+                self.joined.emit(event.nick)
+                system(text)
+            elif isinstance(event, SessionEnded):
+                self._on_ended(event, system)
+        self.model.append(rows)
+
+    def _on_listening(self, event: Listening, system) -> None:
+        address = format_address(event.host, event.port)
+        if self._settings is not None and self._settings.mode is Mode.HOST:
+            text = self.tr("Room open on {0} — others join at port {1}").format(address, event.port)
+        else:
+            text = self.tr("UDP listening on {0}").format(address)
+        self.status_changed.emit(text, False)
+        self.bound.emit(event.host, event.port)
+        system(text)
+
+    def _on_ended(self, event: SessionEnded, system) -> None:
+        self._set_running(False)
+        self.members_changed.emit([])
+        if event.error:
+            text = self.tr("Disconnected: {0}").format(event.reason)
+            system(text, error=True)
+        else:
+            text = self.tr("Stopped")
+            system(text)
+        self.status_changed.emit(text, event.error)
+        self.ended.emit(event.reason, event.error)
+
+    def _set_running(self, running: bool) -> None:
+        if running != self._running:
+            self._running = running
+            self.running_changed.emit(running)

@@ -1,0 +1,181 @@
+"""Paints chat entries as bubbles of plain text; nothing a peer sends is markup."""
+
+from __future__ import annotations
+
+import time
+import zlib
+from dataclasses import dataclass
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from gui_chat.ui.chat_model import ENTRY_ROLE, ChatEntry, Delivery, EntryKind
+
+Index = QModelIndex | QPersistentModelIndex
+
+MAX_SHOWN_CHARS = 2000
+MAX_SHOWN_LINES = 24
+PAD = 8  # inside a bubble
+GAP = 4  # between rows
+SIDE = 10  # between a bubble and the view's edge
+
+_CONTROL_PICTURES = {code: 0x2400 + code for code in range(32) if chr(code) not in "\n\t"}
+_CONTROL_PICTURES[0x7F] = 0x2421
+_DELIVERY_MARK = {
+    Delivery.NONE: "",
+    Delivery.SENDING: " · …",
+    Delivery.DELIVERED: " · ✓",
+    Delivery.FAILED: " · ✗ not delivered",
+}
+
+
+def shown_text(text: str) -> tuple[str, bool]:
+    """The text to paint, control characters made visible; ``True`` if it was cut."""
+    cut = text[:MAX_SHOWN_CHARS]
+    lines = cut.split("\n")
+    if len(lines) > MAX_SHOWN_LINES:
+        cut = "\n".join(lines[:MAX_SHOWN_LINES])
+    shown = cut.translate(_CONTROL_PICTURES)
+    return shown, len(cut) < len(text)
+
+
+def nick_colour(nick: str, dark: bool) -> QColor:
+    """A colour that stays the same for a nickname, readable on the background."""
+    hue = zlib.crc32(nick.encode("utf-8")) % 360
+    return QColor.fromHsl(hue, 160, 170 if dark else 85)
+
+
+@dataclass
+class _Layout:
+    size: QSize
+    bubble: QRect  # relative to the row's top-left
+    header: str
+    body: str
+    more: str
+
+
+class ChatDelegate(QStyledItemDelegate):
+    """Own messages on the right, others on the left, system lines centred."""
+
+    def _layout(self, entry: ChatEntry, option: QStyleOptionViewItem) -> _Layout:
+        width = option.rect.width()
+        cached = entry.layout_cache.get(width)
+        if cached is not None:
+            return cached
+        font = option.font
+        small = QFont(font)
+        small.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
+        metrics, small_metrics = QFontMetrics(font), QFontMetrics(small)
+        body, was_cut = shown_text(entry.text)
+        more = ""
+        if was_cut:
+            more = self.tr("… {0:,} characters in all — double-click to read everything").format(
+                len(entry.text)
+            )
+        stamp = time.strftime("%H:%M:%S", time.localtime(entry.ts))
+        if entry.kind in (EntryKind.SYSTEM, EntryKind.ERROR):
+            header = ""
+            text_width = max(40, width - 2 * SIDE)
+        else:
+            who = entry.sender + (f" ({entry.address})" if entry.address else "")
+            header = f"{who} · {stamp}{_DELIVERY_MARK[entry.delivery]}"
+            text_width = max(40, int(width * 0.75) - 2 * PAD)
+        flags = Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere
+        body_rect = metrics.boundingRect(QRect(0, 0, text_width, 1_000_000), flags, body)
+        head_width = small_metrics.horizontalAdvance(header) if header else 0
+        more_width = small_metrics.horizontalAdvance(more) if more else 0
+        inner_w = min(text_width, max(body_rect.width(), head_width, more_width))
+        inner_h = body_rect.height()
+        if header:
+            inner_h += small_metrics.lineSpacing()
+        if more:
+            inner_h += small_metrics.lineSpacing()
+        bubble_w, bubble_h = inner_w + 2 * PAD, inner_h + 2 * PAD
+        if entry.kind is EntryKind.OWN:
+            left = width - SIDE - bubble_w
+        elif entry.kind is EntryKind.PEER:
+            left = SIDE
+        else:
+            left = (width - bubble_w) // 2
+        layout = _Layout(
+            QSize(width, bubble_h + GAP),
+            QRect(left, GAP // 2, bubble_w, bubble_h),
+            header,
+            body,
+            more,
+        )
+        if len(entry.layout_cache) > 4:
+            entry.layout_cache.clear()
+        entry.layout_cache[width] = layout
+        return layout
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        entry: ChatEntry = index.data(ENTRY_ROLE)
+        return self._layout(entry, option).size
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        entry: ChatEntry = index.data(ENTRY_ROLE)
+        layout = self._layout(entry, option)
+        palette = option.palette
+        dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+        bubble = layout.bubble.translated(option.rect.topLeft())
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        text_colour = palette.color(QPalette.ColorRole.Text)
+        if entry.kind is EntryKind.OWN:
+            fill = palette.color(QPalette.ColorRole.Highlight)
+            fill.setAlpha(70 if dark else 45)
+        elif entry.kind is EntryKind.PEER:
+            fill = palette.color(QPalette.ColorRole.AlternateBase)
+            if fill == palette.color(QPalette.ColorRole.Base):
+                fill = palette.color(
+                    QPalette.ColorRole.Midlight if not dark else QPalette.ColorRole.Mid
+                )
+        else:
+            fill = QColor(0, 0, 0, 0)
+            text_colour = (
+                QColor("#d9534f" if not dark else "#ff7b72")
+                if entry.kind is EntryKind.ERROR
+                else palette.color(QPalette.ColorRole.PlaceholderText)
+            )
+        if option.state & QStyle.StateFlag.State_Selected:
+            fill = palette.color(QPalette.ColorRole.Highlight)
+            fill.setAlpha(110)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(bubble, 8, 8)
+        inner = bubble.adjusted(PAD, PAD, -PAD, -PAD)
+        small = QFont(option.font)
+        small.setPointSizeF(max(6.0, option.font.pointSizeF() * 0.85))
+        line = QFontMetrics(small).lineSpacing()
+        if layout.header:
+            painter.setFont(small)
+            header_colour = nick_colour(entry.sender, dark)
+            if entry.delivery is Delivery.FAILED:
+                header_colour = QColor("#d9534f")
+            painter.setPen(header_colour)
+            painter.drawText(
+                QRect(inner.left(), inner.top(), inner.width(), line),
+                Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextSingleLine,
+                layout.header,
+            )
+            inner.setTop(inner.top() + line)
+        painter.setFont(option.font)
+        painter.setPen(text_colour)
+        body_flags = Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere
+        if entry.kind in (EntryKind.SYSTEM, EntryKind.ERROR):
+            body_flags |= Qt.AlignmentFlag.AlignHCenter
+        body_rect = QRect(inner)
+        if layout.more:
+            body_rect.setBottom(inner.bottom() - line)
+        painter.drawText(body_rect, body_flags, layout.body)
+        if layout.more:
+            painter.setFont(small)
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(
+                QRect(inner.left(), inner.bottom() - line + 1, inner.width(), line),
+                Qt.TextFlag.TextSingleLine,
+                layout.more,
+            )
+        painter.restore()

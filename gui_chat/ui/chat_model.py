@@ -1,0 +1,104 @@
+"""The chat history of one window as a list model; rows are added in batches."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class EntryKind(enum.Enum):
+    OWN = "own"
+    PEER = "peer"
+    SYSTEM = "system"
+    ERROR = "error"
+
+
+class Delivery(enum.Enum):
+    NONE = ""
+    SENDING = "sending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+@dataclass(eq=False)
+class ChatEntry:
+    """One line of the chat view. ``text`` is always shown as plain text."""
+
+    kind: EntryKind
+    text: str
+    ts: float
+    sender: str = ""
+    address: str = ""
+    message_id: str = ""
+    delivery: Delivery = Delivery.NONE
+    detail: str = ""  # e.g. why a message failed
+    layout_cache: dict[int, Any] = field(default_factory=dict, repr=False)
+
+
+class ChatModel(QAbstractListModel):
+    """Chat entries in arrival order; own messages can be marked delivered or failed."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._entries: list[ChatEntry] = []
+        self._row_of_id: dict[str, int] = {}
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._entries)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        entry = self._entries[index.row()]
+        if role == ENTRY_ROLE:
+            return entry
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return entry.text if role == Qt.ItemDataRole.DisplayRole else entry.detail or None
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{entry.sender}: {entry.text}" if entry.sender else entry.text
+        return None
+
+    def entry(self, row: int) -> ChatEntry:
+        return self._entries[row]
+
+    def entries(self) -> list[ChatEntry]:
+        """A copy of every entry, oldest first."""
+        return list(self._entries)
+
+    def append(self, entries: list[ChatEntry]) -> None:
+        """Add ``entries`` at the end with a single insert notification."""
+        if not entries:
+            return
+        first = len(self._entries)
+        self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
+        for row, entry in enumerate(entries, first):
+            if entry.message_id and entry.kind is EntryKind.OWN:
+                self._row_of_id[entry.message_id] = row
+        self._entries.extend(entries)
+        self.endInsertRows()
+
+    def set_delivery(self, message_id: str, delivery: Delivery, detail: str = "") -> bool:
+        """Mark our message ``message_id``; ``False`` if there is no such message."""
+        row = self._row_of_id.get(message_id)
+        if row is None:
+            return False
+        entry = self._entries[row]
+        entry.delivery = delivery
+        entry.detail = detail
+        entry.layout_cache.clear()
+        index = self.index(row)
+        self.dataChanged.emit(index, index, [ENTRY_ROLE])
+        return True
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._entries.clear()
+        self._row_of_id.clear()
+        self.endResetModel()

@@ -1,0 +1,206 @@
+"""The connection panel: mode, nickname, addresses, and the Start/Stop button."""
+
+from __future__ import annotations
+
+import getpass
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui_chat.protocol import MAX_NICK_LENGTH
+from gui_chat.ui.lan import lan_ipv4_addresses
+from gui_chat.ui.session_settings import (
+    DEFAULT_ROOM_PORT,
+    DEFAULT_UDP_PORT,
+    Mode,
+    SessionSettings,
+)
+
+
+def _port_box(value: int, name: str) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(0, 65535)
+    box.setValue(value)
+    box.setObjectName(name)
+    box.setAccelerated(True)
+    return box
+
+
+def _default_nick() -> str:
+    try:
+        return getpass.getuser()[:MAX_NICK_LENGTH] or "guest"
+    except (OSError, KeyError, ImportError):
+        return "guest"
+
+
+class ConnectionPanel(QGroupBox):
+    """Emits ``start_requested`` with the settings, or ``stop_requested``."""
+
+    start_requested = Signal(object)  # SessionSettings
+    stop_requested = Signal()
+    #: The UDP peer address was edited (host, port).
+    target_changed = Signal(str, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Connection"), parent)
+        self._running = False
+
+        self.mode_box = QComboBox(objectName="mode")
+        self.mode_box.addItem(self.tr("Host a TCP room"), Mode.HOST)
+        self.mode_box.addItem(self.tr("Join a TCP room"), Mode.JOIN)
+        self.mode_box.addItem(self.tr("UDP (peer to peer)"), Mode.UDP)
+
+        self.nick_edit = QLineEdit(_default_nick(), objectName="nick")
+        self.nick_edit.setMaxLength(MAX_NICK_LENGTH)
+        self.nick_edit.setPlaceholderText(self.tr("Your name in the chat"))
+
+        self.local_host_box = QComboBox(objectName="local_host")
+        self.local_host_box.setEditable(True)
+        self.local_host_box.addItem("0.0.0.0")
+        self.local_host_box.addItem("127.0.0.1")
+        self.local_host_box.setToolTip(
+            self.tr("0.0.0.0 listens on every network of this machine; 127.0.0.1 only on itself")
+        )
+        self.local_port_box = _port_box(DEFAULT_ROOM_PORT, "local_port")
+        self.local_port_box.setToolTip(self.tr("0 picks any free port; the one taken is shown"))
+
+        self.remote_host_edit = QLineEdit("127.0.0.1", objectName="remote_host")
+        self.remote_host_edit.setPlaceholderText(self.tr("host name or IP address"))
+        self.remote_port_box = _port_box(DEFAULT_ROOM_PORT, "remote_port")
+
+        self.start_button = QPushButton(objectName="start")
+        self.start_button.setDefault(True)
+        self.bound_label = QLabel(objectName="bound")
+        self.bound_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.lan_label = QLabel(objectName="lan_addresses")
+        self.lan_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.lan_label.setWordWrap(True)
+        self.lan_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        local_row = QHBoxLayout()
+        local_row.addWidget(self.local_host_box, 1)
+        local_row.addWidget(self.local_port_box)
+        remote_row = QHBoxLayout()
+        remote_row.addWidget(self.remote_host_edit, 1)
+        remote_row.addWidget(self.remote_port_box)
+
+        self.form = QFormLayout()
+        self.form.addRow(self.tr("Mode"), self.mode_box)
+        self.form.addRow(self.tr("Nickname"), self.nick_edit)
+        self.local_label = QLabel(self.tr("Listen on"))
+        self.form.addRow(self.local_label, local_row)
+        self.remote_label = QLabel()
+        self.form.addRow(self.remote_label, remote_row)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.start_button)
+        layout.addWidget(self.bound_label)
+        layout.addWidget(self.lan_label)
+
+        self.mode_box.currentIndexChanged.connect(self._on_mode_changed)
+        self.start_button.clicked.connect(self._on_start_clicked)
+        self.remote_host_edit.editingFinished.connect(self._on_target_edited)
+        self.remote_port_box.valueChanged.connect(self._on_target_edited)
+        self.refresh_lan_addresses()
+        self._on_mode_changed()
+
+    # ----- state --------------------------------------------------------------------------
+    def mode(self) -> Mode:
+        return self.mode_box.currentData()
+
+    def set_mode(self, mode: Mode) -> None:
+        self.mode_box.setCurrentIndex(self.mode_box.findData(mode))
+
+    def settings(self) -> SessionSettings:
+        return SessionSettings(
+            mode=self.mode(),
+            nick=self.nick_edit.text(),
+            local_host=self.local_host_box.currentText().strip() or "0.0.0.0",
+            local_port=self.local_port_box.value(),
+            remote_host=self.remote_host_edit.text().strip(),
+            remote_port=self.remote_port_box.value(),
+        )
+
+    def set_running(self, running: bool) -> None:
+        """Lock the settings while a session runs (the UDP peer stays editable)."""
+        self._running = running
+        for widget in (self.mode_box, self.nick_edit, self.local_host_box, self.local_port_box):
+            widget.setEnabled(not running)
+        remote_editable = not running or self.mode() is Mode.UDP
+        self.remote_host_edit.setEnabled(remote_editable)
+        self.remote_port_box.setEnabled(remote_editable)
+        if not running:
+            self.bound_label.clear()
+        self._update_button()
+
+    def show_bound(self, host: str, port: int) -> None:
+        self.bound_label.setText(self.tr("Bound to {0} port {1}").format(host, port))
+
+    def refresh_lan_addresses(self) -> None:
+        addresses = [a for a in lan_ipv4_addresses() if not a.startswith("127.")]
+        for address in addresses:
+            if self.local_host_box.findText(address) < 0:
+                self.local_host_box.addItem(address)
+        if addresses:
+            self.lan_label.setText(
+                self.tr("This machine on the LAN: {0}").format(", ".join(addresses))
+            )
+        else:
+            self.lan_label.setText(self.tr("This machine has no LAN address (not connected?)"))
+
+    # ----- slots --------------------------------------------------------------------------
+    @Slot()
+    def _on_mode_changed(self) -> None:
+        mode = self.mode()
+        hosting = mode is Mode.HOST
+        self.local_label.setVisible(mode is not Mode.JOIN)
+        self.local_host_box.setVisible(mode is not Mode.JOIN)
+        self.local_port_box.setVisible(mode is not Mode.JOIN)
+        self.remote_label.setVisible(not hosting)
+        self.remote_host_edit.setVisible(not hosting)
+        self.remote_port_box.setVisible(not hosting)
+        self.remote_label.setText(self.tr("Send to") if mode is Mode.UDP else self.tr("Room at"))
+        if mode is Mode.UDP:
+            if self.local_port_box.value() == DEFAULT_ROOM_PORT:
+                self.local_port_box.setValue(DEFAULT_UDP_PORT)
+            if self.remote_port_box.value() == DEFAULT_ROOM_PORT:
+                self.remote_port_box.setValue(DEFAULT_UDP_PORT)
+        else:
+            if self.local_port_box.value() == DEFAULT_UDP_PORT:
+                self.local_port_box.setValue(DEFAULT_ROOM_PORT)
+            if self.remote_port_box.value() == DEFAULT_UDP_PORT:
+                self.remote_port_box.setValue(DEFAULT_ROOM_PORT)
+        self._update_button()
+
+    @Slot()
+    def _on_start_clicked(self) -> None:
+        if self._running:
+            self.stop_requested.emit()
+        else:
+            self.start_requested.emit(self.settings())
+
+    @Slot()
+    def _on_target_edited(self) -> None:
+        if self._running and self.mode() is Mode.UDP:
+            self.target_changed.emit(
+                self.remote_host_edit.text().strip(), self.remote_port_box.value()
+            )
+
+    def _update_button(self) -> None:
+        joining = self.mode() is Mode.JOIN
+        if self._running:
+            self.start_button.setText(self.tr("Disconnect") if joining else self.tr("Stop"))
+        else:
+            self.start_button.setText(self.tr("Connect") if joining else self.tr("Start"))

@@ -1,0 +1,175 @@
+"""The main window: connection panel and people on the left, the chat on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui_chat import APP_NAME
+from gui_chat.ui.chat_controller import ChatController
+from gui_chat.ui.chat_delegate import ChatDelegate
+from gui_chat.ui.chat_model import ENTRY_ROLE, ChatEntry, ChatModel
+from gui_chat.ui.connection_panel import ConnectionPanel
+from gui_chat.ui.message_input import MessageInput
+
+
+class ChatView(QListView):
+    """The list of messages; stays at the bottom while new ones arrive."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chat_view")
+        self.setItemDelegate(ChatDelegate(self))
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(200)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setWordWrap(True)
+        self.setUniformItemSizes(False)
+        self._follow = True
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
+        self.doubleClicked.connect(self._show_whole)
+
+    @Slot(int)
+    def _on_scrolled(self, value: int) -> None:
+        self._follow = value >= self.verticalScrollBar().maximum() - 4
+
+    @Slot(int, int)
+    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._follow:
+            self.verticalScrollBar().setValue(maximum)
+
+    def selected_text(self) -> str:
+        index = self.currentIndex()
+        if not index.isValid():
+            return ""
+        entry: ChatEntry = index.data(ENTRY_ROLE)
+        return entry.text
+
+    @Slot()
+    def copy_selected(self) -> None:
+        text = self.selected_text()
+        if text:
+            QApplication.clipboard().setText(text)
+
+    @Slot()
+    def _show_whole(self) -> None:
+        text = self.selected_text()
+        if not text:
+            return
+        dialog = QMessageBox(self)
+        dialog.setWindowTitle(self.tr("Message"))
+        dialog.setTextFormat(Qt.TextFormat.PlainText)
+        dialog.setText(text[:200])
+        dialog.setDetailedText(text)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+
+class MainWindow(QMainWindow):
+    """One chat session per window; several windows can run side by side."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(APP_NAME)
+        self.resize(960, 640)
+
+        self.model = ChatModel(self)
+        self.controller = ChatController(self.model, self)
+
+        self.panel = ConnectionPanel()
+        self.people = QListWidget(objectName="people")
+        self.people.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        people_box = QGroupBox(self.tr("People"))
+        QVBoxLayout(people_box).addWidget(self.people)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.panel)
+        left_layout.addWidget(people_box, 1)
+
+        self.chat_view = ChatView()
+        self.chat_view.setModel(self.model)
+        self.input = MessageInput()
+        self.input.setObjectName("message_input")
+        self.send_button = QPushButton(self.tr("Send"), objectName="send")
+        input_row = QHBoxLayout()
+        input_row.addWidget(self.input, 1)
+        input_row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.chat_view, 1)
+        right_layout.addLayout(input_row)
+
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([300, 660])
+        self.setCentralWidget(self.splitter)
+
+        self.status_label = QLabel(objectName="status")
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addWidget(self.status_label, 1)
+        self._show_status(self.tr("Choose a mode and press Start."), False)
+
+        self.panel.start_requested.connect(self.controller.start)
+        self.panel.stop_requested.connect(self.controller.stop)
+        self.panel.target_changed.connect(self.controller.set_udp_target)
+        self.input.submitted.connect(self._send)
+        self.send_button.clicked.connect(self.input.submit)
+        self.controller.status_changed.connect(self._show_status)
+        self.controller.running_changed.connect(self._on_running_changed)
+        self.controller.members_changed.connect(self._show_members)
+        self.controller.bound.connect(self.panel.show_bound)
+        QShortcut(QKeySequence.StandardKey.Copy, self.chat_view, self.chat_view.copy_selected)
+        self._on_running_changed(False)
+
+    @Slot(str)
+    def _send(self, text: str) -> None:
+        if self.controller.send(text):
+            self.input.clear()
+
+    @Slot(str, bool)
+    def _show_status(self, text: str, error: bool) -> None:
+        self.status_label.setText(text)
+        self.status_label.setProperty("error", error)
+        self.status_label.setStyleSheet("color: #d9534f;" if error else "")
+
+    @Slot(bool)
+    def _on_running_changed(self, running: bool) -> None:
+        self.panel.set_running(running)
+        self.send_button.setEnabled(running)
+        if running:
+            self.input.setFocus()
+
+    @Slot(list)
+    def _show_members(self, members: list[str]) -> None:
+        self.people.clear()
+        me = self.controller.nick
+        for nick in members:
+            self.people.addItem(self.tr("{0} (you)").format(nick) if nick == me else nick)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.controller.stop()
+        super().closeEvent(event)

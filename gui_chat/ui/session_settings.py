@@ -1,0 +1,53 @@
+"""What the user chose in the connection panel, and the session it starts."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from gui_chat.net.client import ClientConfig, RoomClient
+from gui_chat.net.loop import EventSink, SessionLoop
+from gui_chat.net.room import RoomConfig, RoomServer
+from gui_chat.net.udp import UdpConfig, UdpPeer
+
+DEFAULT_ROOM_PORT = 50007
+DEFAULT_UDP_PORT = 50008
+
+
+class Mode(enum.Enum):
+    HOST = "host"
+    JOIN = "join"
+    UDP = "udp"
+
+
+@dataclass(frozen=True)
+class SessionSettings:
+    mode: Mode
+    nick: str
+    local_host: str = "0.0.0.0"
+    local_port: int = DEFAULT_ROOM_PORT
+    remote_host: str = "127.0.0.1"
+    remote_port: int = DEFAULT_ROOM_PORT
+
+    def problem(self) -> str:
+        """What is missing before these settings can start a session, or ``""``."""
+        if self.mode is Mode.JOIN and not self.remote_host:
+            return "Enter the address of the room to join."
+        if self.mode is Mode.JOIN and not self.remote_port:
+            return "Enter the port of the room to join (1–65535)."
+        if self.mode is Mode.UDP and self.remote_port and not self.remote_host:
+            return "Enter the host to send to, or set its port to 0 to only listen."
+        return ""
+
+    def make_session(self, sink: EventSink) -> SessionLoop:
+        """The net session these settings describe, reporting to ``sink``."""
+        if self.mode is Mode.HOST:
+            return RoomServer(RoomConfig(self.local_host, self.local_port, self.nick), sink)
+        if self.mode is Mode.JOIN:
+            return RoomClient(ClientConfig(self.remote_host, self.remote_port, self.nick), sink)
+        return UdpPeer(
+            UdpConfig(
+                self.local_host, self.local_port, self.remote_host, self.remote_port, self.nick
+            ),
+            sink,
+        )

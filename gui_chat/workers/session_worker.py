@@ -1,0 +1,109 @@
+"""Run one :class:`~gui_chat.net.loop.SessionLoop` on a QThread.
+
+The loop reports events from its thread; they are gathered under a lock and handed to
+the GUI thread by one queued signal. While the GUI thread is busy, further events join
+the waiting batch instead of queueing more signals, so a flood arrives as a few large
+lists rather than a hundred thousand tiny ones.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from gui_chat.net.events import SessionEvent
+from gui_chat.net.loop import EventSink, SessionLoop
+
+log = logging.getLogger("gui_chat.workers")
+
+STOP_TIMEOUT_MS = 3000
+
+
+class _Runner(QObject):
+    """Lives on the session thread and runs the loop there."""
+
+    events_ready = Signal()
+
+    def __init__(self, session: SessionLoop) -> None:
+        super().__init__()
+        self.session = session
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            self.session.run()
+        finally:
+            self.thread().quit()
+
+
+class SessionWorker(QObject):
+    """Owns a session, its thread, and the batching of its events.
+
+    ``events`` carries ``list[SessionEvent]`` in the GUI thread; the last list of a
+    session ends with :class:`~gui_chat.net.events.SessionEnded`.
+    """
+
+    events = Signal(list)
+
+    def __init__(
+        self, make_session: Callable[[EventSink], SessionLoop], name: str = "session"
+    ) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._pending: list[SessionEvent] = []
+        self._signal_queued = False
+        self.session = make_session(self._collect)
+        self._thread = QThread()
+        self._thread.setObjectName(f"gui_chat-{name}")
+        self._runner = _Runner(self.session)
+        self._runner.moveToThread(self._thread)
+        self._thread.started.connect(self._runner.run)
+        self._runner.events_ready.connect(self._deliver)
+        self._started = False
+
+    def start(self) -> None:
+        """Start the session thread (once)."""
+        if not self._started:
+            self._started = True
+            self._thread.start()
+
+    def is_running(self) -> bool:
+        return self._thread.isRunning()
+
+    def stop(self) -> bool:
+        """End the session and join its thread; ``True`` when the thread has ended.
+
+        The session's last events (``SessionEnded`` among them) are delivered before
+        this returns.
+        """
+        self.session.stop()
+        if not self._started:
+            self.session.close()
+            return True
+        self._thread.quit()
+        joined = self._thread.wait(STOP_TIMEOUT_MS)
+        if not joined:
+            log.error("session thread did not end within %d ms", STOP_TIMEOUT_MS)
+        self._deliver()
+        return joined
+
+    # ----- between the threads -----------------------------------------------------------
+    def _collect(self, events: list[SessionEvent]) -> None:
+        """The session's event sink; runs on the session thread."""
+        with self._lock:
+            self._pending.extend(events)
+            if self._signal_queued:
+                return
+            self._signal_queued = True
+        self._runner.events_ready.emit()
+
+    @Slot()
+    def _deliver(self) -> None:
+        with self._lock:
+            events, self._pending = self._pending, []
+            self._signal_queued = False
+        if events:
+            self.events.emit(events)
