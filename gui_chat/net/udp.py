@@ -40,11 +40,12 @@ NOTICE_EVERY = 5.0  # seconds between two "bad datagram" notices about one addre
 
 @dataclass(frozen=True)
 class Retransmit:
-    """First wait for an acknowledgement, growth factor, and how many sends in all."""
+    """First wait for an acknowledgement, its growth and cap, and how many sends in all."""
 
-    first_wait: float = 0.4
+    first_wait: float = 0.25
     factor: float = 2.0
-    tries: int = 5
+    max_wait: float = 2.0
+    tries: int = 6
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,9 @@ class UdpPeer(SessionLoop):
                 )
                 continue
             item.tries += 1
-            item.wait *= self.config.retransmit.factor
+            item.wait = min(
+                item.wait * self.config.retransmit.factor, self.config.retransmit.max_wait
+            )
             item.due = now + item.wait
             self._sendto(item.datagram, item.target)
 

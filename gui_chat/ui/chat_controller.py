@@ -58,6 +58,10 @@ class ChatController(QObject):
     def running(self) -> bool:
         return self._running
 
+    def thread_alive(self) -> bool:
+        """Whether a session thread is still running (it never should be after stop)."""
+        return self._worker is not None and self._worker.is_running()
+
     @property
     def settings(self) -> SessionSettings | None:
         return self._settings
