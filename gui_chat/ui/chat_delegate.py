@@ -53,6 +53,7 @@ class _Layout:
     header: str
     body: str
     more: str
+    line_height: int  # of the small header and "more" lines
 
 
 class ChatDelegate(QStyledItemDelegate):
@@ -86,11 +87,13 @@ class ChatDelegate(QStyledItemDelegate):
         head_width = small_metrics.horizontalAdvance(header) if header else 0
         more_width = small_metrics.horizontalAdvance(more) if more else 0
         inner_w = min(text_width, max(body_rect.width(), head_width, more_width))
-        inner_h = body_rect.height()
-        if header:
-            inner_h += small_metrics.lineSpacing()
-        if more:
-            inner_h += small_metrics.lineSpacing()
+        # Fallback fonts (CJK, emoji) can be taller than the small font itself.
+        single = Qt.TextFlag.TextSingleLine
+        line_height = max(
+            small_metrics.lineSpacing(),
+            small_metrics.boundingRect(QRect(0, 0, 100_000, 1000), single, header + more).height(),
+        )
+        inner_h = body_rect.height() + line_height * ((1 if header else 0) + (1 if more else 0))
         bubble_w, bubble_h = inner_w + 2 * PAD, inner_h + 2 * PAD
         if entry.kind is EntryKind.OWN:
             left = width - SIDE - bubble_w
@@ -104,6 +107,7 @@ class ChatDelegate(QStyledItemDelegate):
             header,
             body,
             more,
+            line_height,
         )
         if len(entry.layout_cache) > 4:
             entry.layout_cache.clear()
@@ -148,7 +152,7 @@ class ChatDelegate(QStyledItemDelegate):
         inner = bubble.adjusted(PAD, PAD, -PAD, -PAD)
         small = QFont(option.font)
         small.setPointSizeF(max(6.0, option.font.pointSizeF() * 0.85))
-        line = QFontMetrics(small).lineSpacing()
+        line = layout.line_height
         if layout.header:
             painter.setFont(small)
             header_colour = nick_colour(entry.sender, dark)

@@ -126,7 +126,11 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([300, 660])
-        self.setCentralWidget(self.splitter)
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(8, 8, 8, 0)
+        central_layout.addWidget(self.splitter)
+        self.setCentralWidget(central)
 
         self.status_label = QLabel(objectName="status")
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
