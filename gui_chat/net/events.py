@@ -91,3 +91,12 @@ class SessionEnded(SessionEvent):
 
     reason: str = ""
     error: bool = False
+
+
+@dataclass(frozen=True)
+class RawReceived(SessionEvent):
+    """Bytes from a raw-mode peer, and their text in the session's encoding."""
+
+    source: str
+    data: bytes
+    text: str

@@ -1,37 +1,28 @@
-"""The TCP room: one thread serves every client, relays every message to everyone."""
+"""The TCP room: one thread serves every client and relays every message to everyone."""
 
 from __future__ import annotations
 
-import functools
 import logging
-import selectors
 import socket
 import time
 from dataclasses import dataclass
 
-from gui_chat.net.addresses import bound_socket, sockname
-from gui_chat.net.errors import format_address
 from gui_chat.net.events import (
     ChatDelivered,
     ChatFailed,
     ChatReceived,
-    Listening,
     MembersChanged,
     Notice,
     PeerJoined,
     PeerLeft,
 )
-from gui_chat.net.loop import EventSink, SessionLoop
-from gui_chat.net.stream import (
-    SendBufferFull,
-    StreamPeer,
-    configure_stream_socket,
-    describe_disconnect,
-)
+from gui_chat.net.loop import EventSink
+from gui_chat.net.stream import StreamPeer, StreamServer
 from gui_chat.protocol import (
     PROTOCOL_VERSION,
     Ack,
     Chat,
+    Connection,
     Error,
     Hello,
     Joined,
@@ -43,6 +34,8 @@ from gui_chat.protocol import (
     ProtocolError,
     RemoteProtocolError,
     Welcome,
+    encode_frame,
+    encode_message,
     normalize_nick,
     unique_nick,
 )
@@ -52,11 +45,18 @@ log = logging.getLogger("gui_chat.net.room")
 
 @dataclass(frozen=True)
 class Keepalive:
-    """When to ping an idle peer and when to give up on a silent one (seconds)."""
+    """Time limits, in seconds.
+
+    ``ping_after``: ping a peer we sent nothing to for this long; ``dead_after``: give
+    up on a peer we heard nothing from for this long; ``hello_within``: a new client
+    must introduce itself this soon; ``frame_within``: a message that started to arrive
+    must be complete this soon (a peer that stalls mid-message is dropped).
+    """
 
     ping_after: float = 10.0
     dead_after: float = 35.0
     hello_within: float = 10.0
+    frame_within: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -70,118 +70,86 @@ class RoomConfig:
 
 
 class _Member(StreamPeer):
-    """A client of the room; ``nick`` is ``None`` until its Hello."""
+    """A client of the room; ``nick`` is ``None`` until its hello."""
 
     def __init__(self, sock: socket.socket, address: str) -> None:
         super().__init__(sock, address)
+        self.protocol = Connection()
         self.nick: str | None = None
-        self.connected_at = time.monotonic()
-        self.writing = False
-        self.handler: functools.partial[None] | None = None
+        self.partial_since: float | None = None
 
 
-class RoomServer(SessionLoop):
+class RoomServer(StreamServer):
     """Accepts any number of clients; the host chats through :meth:`send_chat`."""
 
     def __init__(self, config: RoomConfig, sink: EventSink) -> None:
-        super().__init__(sink)
+        super().__init__(config.host, config.port, config.max_clients, sink)
         self.config = config
         self.tick_interval = min(1.0, config.keepalive.ping_after / 4)
         self.nick = normalize_nick(config.nick)
-        self._listener: socket.socket | None = None
-        self._members: dict[socket.socket, _Member] = {}
 
     # ----- commands (any thread) ----------------------------------------------------------
     def send_chat(self, message_id: str, text: str) -> bool:
         """Send the host's message ``text`` to everyone."""
         return self.call_soon(self._host_chat, message_id, text)
 
-    # ----- loop hooks ---------------------------------------------------------------------
+    # ----- hooks --------------------------------------------------------------------------
     def open(self) -> None:
-        listener = bound_socket(self.config.host, self.config.port, socket.SOCK_STREAM)
-        listener.listen(min(socket.SOMAXCONN, 1024))
-        self._listener = listener
-        self.watch(listener, selectors.EVENT_READ, self._accept)
-        host, port = sockname(listener)
-        log.info("room listening on %s", format_address(host, port))
-        self.emit(Listening(host, port))
+        super().open()
         self.emit(MembersChanged(self._member_names()))
+
+    def new_peer(self, sock: socket.socket, address: str) -> _Member:
+        return _Member(sock, address)
+
+    def on_refused(self, peer: StreamPeer) -> None:
+        peer.send_now(self._frame(Error(f"the room is full ({self.max_clients} people)")))
+
+    def on_closing(self, peer: StreamPeer) -> None:
+        peer.send_now(self._frame(Error("the host closed the room")))
 
     def on_tick(self, now: float) -> None:
         keepalive = self.config.keepalive
-        for member in list(self._members.values()):
+        for member in self._members():
             if member.nick is None and now - member.connected_at > keepalive.hello_within:
-                self._drop(member, "did not introduce itself in time", notify=True)
+                self._expel(member, "did not introduce itself in time")
+            elif member.partial_since and now - member.partial_since > keepalive.frame_within:
+                self._expel(member, "stalled in the middle of a message")
             elif now - member.last_received > keepalive.dead_after:
-                self._drop(member, "stopped responding", notify=True)
+                self._expel(member, "stopped responding")
             elif member.nick is not None and now - member.last_sent > keepalive.ping_after:
                 self._send(member, Ping())
-
-    def shutdown(self, stopped_by_user: bool) -> None:
-        for member in list(self._members.values()):
-            try:
-                member.queue(Error("the host closed the room"))
-                member.flush()
-            except (OSError, SendBufferFull):
-                pass
-            self._close(member)
-        if self._listener is not None:
-            self._listener.close()
 
     def on_calls_failed(self, calls: list) -> None:
         for function, args in calls:
             if function == self._host_chat:
                 self.emit(ChatFailed(args[0], "the room was already closed"))
 
-    # ----- sockets ------------------------------------------------------------------------
-    def _accept(self, _mask: int) -> None:
-        assert self._listener is not None
-        for _ in range(256):  # bounded, so a flood of connections cannot starve the others
-            try:
-                sock, peer = self._listener.accept()
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError as exc:  # e.g. out of file descriptors: keep serving the others
-                self.emit(Notice(f"could not accept a connection: {exc.strerror}", warning=True))
-                return
-            configure_stream_socket(sock)
-            member = _Member(sock, format_address(peer[0], peer[1]))
-            if len(self._members) >= self.config.max_clients:
-                try:
-                    member.queue(Error(f"the room is full ({self.config.max_clients} people)"))
-                    member.flush()
-                except (OSError, SendBufferFull):
-                    pass
-                member.close()
-                self.emit(Notice(f"refused {member.address}: the room is full"))
-                continue
-            self._members[sock] = member
-            member.handler = functools.partial(self._serve, member)
-            self.watch(sock, selectors.EVENT_READ, member.handler)
-
-    def _serve(self, member: _Member, mask: int) -> None:
-        if mask & selectors.EVENT_WRITE:
-            self._flush(member)
-        if mask & selectors.EVENT_READ and member.sock.fileno() != -1:
-            self._read(member)
-
-    def _read(self, member: _Member) -> None:
+    def on_data(self, peer: StreamPeer, data: bytes) -> None:
+        assert isinstance(peer, _Member)
+        peer.protocol.receive_data(data)
         try:
-            data = member.receive()
-        except (BlockingIOError, InterruptedError):
-            return
-        except OSError as exc:
-            self._drop(member, describe_disconnect(exc))
-            return
-        if not data:
-            self._drop(member, describe_disconnect(None))
-            return
-        try:
-            while member.sock.fileno() != -1 and (message := member.protocol.next_event()):
-                self._handle(member, message)
+            while not peer.closed and (message := peer.protocol.next_event()) is not None:
+                self._handle(peer, message)
         except RemoteProtocolError as exc:
-            self._drop(member, f"sent invalid data ({exc})", notify=True)
+            self._expel(peer, f"sent invalid data ({exc})")
+            return
+        if peer.protocol.pending_bytes == 0:
+            peer.partial_since = None
+        elif peer.partial_since is None:
+            peer.partial_since = time.monotonic()
 
+    def on_dropped(self, peer: StreamPeer, reason: str) -> None:
+        assert isinstance(peer, _Member)
+        if peer.nick is None:
+            return
+        log.info("%s (%s) %s", peer.nick, peer.address, reason)
+        members = self._member_names()
+        self._broadcast(Left(peer.nick, reason))
+        self._broadcast(Members(members))
+        self.emit(PeerLeft(peer.nick, reason))
+        self.emit(MembersChanged(members))
+
+    # ----- the room -----------------------------------------------------------------------
     def _handle(self, member: _Member, message: Message) -> None:
         if isinstance(message, Ping):
             self._send(member, Pong())
@@ -194,14 +162,17 @@ class RoomServer(SessionLoop):
         elif isinstance(message, Chat):
             self._relay(member, message)
         elif isinstance(message, Error):
-            self._drop(member, message.reason or "left")
+            self.drop(member, message.reason or "left")
         else:
             raise RemoteProtocolError(f"a client may not send {message.TYPE!r}")
 
     def _admit(self, member: _Member, hello: Hello) -> None:
         if hello.version != PROTOCOL_VERSION:
-            self._send(member, Error(f"this room speaks protocol version {PROTOCOL_VERSION}"))
-            self._drop(member, f"speaks protocol version {hello.version}", notify=True)
+            self._expel(
+                member,
+                f"speaks protocol version {hello.version}, "
+                f"this room speaks version {PROTOCOL_VERSION}",
+            )
             return
         nick = unique_nick(normalize_nick(hello.nick), set(self._member_names()))
         member.nick = nick
@@ -222,75 +193,33 @@ class RoomServer(SessionLoop):
 
     def _host_chat(self, message_id: str, text: str) -> None:
         try:
-            chat = Chat(message_id, text, sender=self.nick, ts=time.time())
-            self._broadcast(chat)
+            self._broadcast(Chat(message_id, text, sender=self.nick, ts=time.time()))
         except ProtocolError as exc:
             self.emit(ChatFailed(message_id, str(exc)))
             return
         self.emit(ChatDelivered(message_id))
 
+    def _expel(self, member: _Member, reason: str) -> None:
+        """Drop ``member`` for breaking a rule, telling it why."""
+        if self.drop(member, reason, last_word=self._frame(Error(reason))) and member.nick is None:
+            self.emit(Notice(f"dropped {member.address}: {reason}", warning=True))
+
     # ----- helpers ------------------------------------------------------------------------
+    def _members(self) -> list[_Member]:
+        return [peer for peer in self.peers() if isinstance(peer, _Member)]
+
     def _member_names(self) -> tuple[str, ...]:
-        others = [m.nick for m in self._members.values() if m.nick is not None]
-        return (self.nick, *others)
+        return (self.nick, *(m.nick for m in self._members() if m.nick is not None))
+
+    @staticmethod
+    def _frame(message: Message) -> bytes:
+        return encode_frame(encode_message(message))
 
     def _broadcast(self, message: Message, skip: _Member | None = None) -> None:
-        frame = None
-        for member in list(self._members.values()):
-            if member is skip or member.nick is None:
-                continue
-            if frame is None:
-                frame = member.protocol.send(message)  # encode once, send to all
-            self._send_bytes(member, frame)
+        frame = self._frame(message)  # encoded once for everyone
+        for member in self._members():
+            if member is not skip and member.nick is not None:
+                self.write(member, frame)
 
     def _send(self, member: _Member, message: Message) -> None:
-        self._send_bytes(member, member.protocol.send(message))
-
-    def _send_bytes(self, member: _Member, frame: bytes) -> None:
-        if member.sock.fileno() == -1:
-            return
-        try:
-            member.queue_bytes(frame)
-        except SendBufferFull:
-            self._drop(member, "was too slow to read its messages")
-            return
-        if not member.writing:
-            self._flush(member)
-
-    def _flush(self, member: _Member) -> None:
-        try:
-            done = member.flush()
-        except OSError as exc:
-            self._drop(member, describe_disconnect(exc))
-            return
-        if member.writing == (not done):
-            return
-        member.writing = not done
-        mask = selectors.EVENT_READ | (selectors.EVENT_WRITE if member.writing else 0)
-        assert member.handler is not None
-        self.rewatch(member.sock, mask, member.handler)
-
-    def _drop(self, member: _Member, reason: str, notify: bool = False) -> None:
-        if self._members.pop(member.sock, None) is None:
-            return
-        if notify:
-            try:
-                member.queue(Error(reason.capitalize()))
-                member.flush()
-            except (OSError, SendBufferFull):
-                pass
-        self._close(member)
-        if member.nick is None:
-            if notify:
-                self.emit(Notice(f"dropped {member.address}: {reason}", warning=True))
-            return
-        log.info("%s (%s) %s", member.nick, member.address, reason)
-        members = self._member_names()
-        self._broadcast(Left(member.nick, reason))
-        self._broadcast(Members(members))
-        self.emit(PeerLeft(member.nick, reason))
-        self.emit(MembersChanged(members))
-
-    def _close(self, member: _Member) -> None:
-        self.unwatch(member.sock)
-        member.close()
+        self.write(member, self._frame(message))

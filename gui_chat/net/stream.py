@@ -1,15 +1,35 @@
-"""One framed TCP connection as seen by a loop: socket, protocol state, send buffer."""
+"""What every TCP session shares: peers with send buffers, a server that accepts
+any number of them, and a client that connects without blocking.
+
+:class:`StreamServer` and :class:`StreamClient` do the socket work and call hooks
+with the bytes that arrived; the framed room/client and the raw ones differ only in
+those hooks.
+"""
 
 from __future__ import annotations
 
+import errno
+import functools
+import logging
+import os
+import selectors
 import socket
 import time
 
-from gui_chat.protocol import Connection, Message
+from gui_chat.net.addresses import bound_socket, resolve, sockname
+from gui_chat.net.errors import ConnectTimeoutError, format_address, translate
+from gui_chat.net.events import Connecting, Listening, Notice
+from gui_chat.net.loop import EventSink, SessionLoop, SessionOver
 
 RECV_SIZE = 256 * 1024
 #: A peer that lets this much pile up unread is dropped rather than eat memory.
 MAX_SEND_BUFFER = 16 * 1024 * 1024
+#: Connections accepted per loop turn, so a flood of them cannot starve the others.
+ACCEPT_BATCH = 256
+
+log = logging.getLogger("gui_chat.net")
+
+_IN_PROGRESS = {0, errno.EINPROGRESS, errno.EWOULDBLOCK, getattr(errno, "WSAEWOULDBLOCK", -1)}
 
 
 class SendBufferFull(Exception):
@@ -17,26 +37,28 @@ class SendBufferFull(Exception):
 
 
 class StreamPeer:
-    """A non-blocking TCP socket with a :class:`Connection` and an outgoing buffer."""
+    """A non-blocking TCP socket with an outgoing buffer."""
 
     def __init__(self, sock: socket.socket, address: str) -> None:
         self.sock = sock
         self.address = address
-        self.protocol = Connection()
         self.outgoing = bytearray()
         now = time.monotonic()
+        self.connected_at = now
         self.last_received = now
         self.last_sent = now
+        self.writing = False  # whether the selector also waits for "writable"
+        self.handler: functools.partial[None] | None = None
 
-    def queue(self, message: Message) -> None:
-        """Add ``message`` to the outgoing buffer (call :meth:`flush` to send)."""
-        self.queue_bytes(self.protocol.send(message))
+    @property
+    def closed(self) -> bool:
+        return self.sock.fileno() == -1
 
-    def queue_bytes(self, frame: bytes) -> None:
-        """Add an encoded frame; raises :class:`SendBufferFull` if the peer is not reading."""
-        self.outgoing += frame
+    def queue_bytes(self, data: bytes) -> None:
+        """Add ``data`` to the outgoing buffer; :class:`SendBufferFull` if it overflows."""
+        self.outgoing += data
         if len(self.outgoing) > MAX_SEND_BUFFER:
-            raise SendBufferFull(f"{self.address} is not reading its messages")
+            raise SendBufferFull(f"{self.address} is not reading what it is sent")
 
     def flush(self) -> bool:
         """Send what the socket takes now; ``True`` when the buffer is empty.
@@ -56,9 +78,16 @@ class StreamPeer:
         """Read what is there; ``b""`` means the peer closed. Raises ``OSError``."""
         data = self.sock.recv(RECV_SIZE)
         if data:
-            self.protocol.receive_data(data)
             self.last_received = time.monotonic()
         return data
+
+    def send_now(self, data: bytes) -> None:
+        """Best effort, for a last word before closing: what fits in the socket goes."""
+        try:
+            self.queue_bytes(data)
+            self.flush()
+        except (OSError, SendBufferFull):
+            pass
 
     def close(self) -> None:
         self.sock.close()
@@ -80,3 +109,233 @@ def configure_stream_socket(sock: socket.socket) -> None:
     sock.setblocking(False)
     if sock.family in (socket.AF_INET, socket.AF_INET6):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class _Writer(SessionLoop):
+    """Send buffering shared by servers and clients."""
+
+    def write(self, peer: StreamPeer, data: bytes) -> None:
+        """Queue ``data`` for ``peer`` and send what the socket takes now."""
+        if peer.closed:
+            return
+        try:
+            peer.queue_bytes(data)
+        except SendBufferFull:
+            self.lost(peer, "was too slow to read what it was sent")
+            return
+        if not peer.writing:
+            self.flush(peer)
+
+    def flush(self, peer: StreamPeer) -> None:
+        try:
+            done = peer.flush()
+        except OSError as exc:
+            self.lost(peer, describe_disconnect(exc))
+            return
+        self.on_flushed(peer, done)
+        if peer.writing == (not done) or peer.closed:
+            return
+        peer.writing = not done
+        mask = selectors.EVENT_READ | (selectors.EVENT_WRITE if peer.writing else 0)
+        assert peer.handler is not None
+        self.rewatch(peer.sock, mask, peer.handler)
+
+    def serve(self, peer: StreamPeer, mask: int) -> None:
+        """Selector handler of a connected peer."""
+        if mask & selectors.EVENT_WRITE:
+            self.flush(peer)
+        if mask & selectors.EVENT_READ and not peer.closed:
+            try:
+                data = peer.receive()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:
+                self.lost(peer, describe_disconnect(exc))
+                return
+            if data:
+                self.on_data(peer, data)
+            else:
+                self.lost(peer, describe_disconnect(None))
+
+    # hooks
+    def on_data(self, peer: StreamPeer, data: bytes) -> None:
+        """Bytes arrived from ``peer``."""
+
+    def on_flushed(self, peer: StreamPeer, empty: bool) -> None:
+        """A send attempt ended; ``empty`` when nothing is left to send."""
+
+    def lost(self, peer: StreamPeer, reason: str) -> None:
+        """The connection to ``peer`` ended (closed, reset, or too slow)."""
+
+
+class StreamServer(_Writer):
+    """Accepts any number of clients on one thread; subclasses speak to them."""
+
+    def __init__(self, host: str, port: int, max_clients: int, sink: EventSink) -> None:
+        super().__init__(sink)
+        self.host, self.port, self.max_clients = host, port, max_clients
+        self._listener: socket.socket | None = None
+        self._peers: dict[socket.socket, StreamPeer] = {}
+
+    def peers(self) -> list[StreamPeer]:
+        return list(self._peers.values())
+
+    def open(self) -> None:
+        listener = bound_socket(self.host, self.port, socket.SOCK_STREAM)
+        listener.listen(min(socket.SOMAXCONN, 4096))
+        self._listener = listener
+        self.watch(listener, selectors.EVENT_READ, self._accept)
+        host, port = sockname(listener)
+        log.info("listening on %s", format_address(host, port))
+        self.emit(Listening(host, port))
+
+    def shutdown(self, stopped_by_user: bool) -> None:
+        for peer in self.peers():
+            self.on_closing(peer)
+            self._close(peer)
+        self._peers.clear()
+        if self._listener is not None:
+            self._listener.close()
+
+    def _accept(self, _mask: int) -> None:
+        assert self._listener is not None
+        for _ in range(ACCEPT_BATCH):
+            try:
+                sock, address = self._listener.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:  # e.g. out of file descriptors: keep serving the others
+                self.emit(Notice(f"could not accept a connection: {exc.strerror}", warning=True))
+                return
+            configure_stream_socket(sock)
+            peer = self.new_peer(sock, format_address(address[0], address[1]))
+            if len(self._peers) >= self.max_clients:
+                self.on_refused(peer)
+                peer.close()
+                self.emit(
+                    Notice(
+                        f"refused {peer.address}: the limit of "
+                        f"{self.max_clients} connections is reached"
+                    )
+                )
+                continue
+            self._peers[sock] = peer
+            peer.handler = functools.partial(self.serve, peer)
+            self.watch(sock, selectors.EVENT_READ, peer.handler)
+            self.on_accepted(peer)
+
+    def drop(self, peer: StreamPeer, reason: str, last_word: bytes = b"") -> bool:
+        """Close ``peer`` (after ``last_word``); ``False`` if it was already gone."""
+        if self._peers.pop(peer.sock, None) is None:
+            return False
+        if last_word:
+            peer.send_now(last_word)
+        self._close(peer)
+        self.on_dropped(peer, reason)
+        return True
+
+    def lost(self, peer: StreamPeer, reason: str) -> None:
+        self.drop(peer, reason)
+
+    def _close(self, peer: StreamPeer) -> None:
+        self.unwatch(peer.sock)
+        peer.close()
+
+    # hooks
+    def new_peer(self, sock: socket.socket, address: str) -> StreamPeer:
+        return StreamPeer(sock, address)
+
+    def on_accepted(self, peer: StreamPeer) -> None:
+        """A client connected."""
+
+    def on_refused(self, peer: StreamPeer) -> None:
+        """A client over the limit is about to be closed; a last word may be sent."""
+
+    def on_dropped(self, peer: StreamPeer, reason: str) -> None:
+        """A client is gone, for ``reason``."""
+
+    def on_closing(self, peer: StreamPeer) -> None:
+        """The server stops; a last word to ``peer`` may be sent."""
+
+
+class StreamClient(_Writer):
+    """Connects inside the loop (Stop works while connecting) with a time-out."""
+
+    def __init__(self, host: str, port: int, connect_timeout: float, sink: EventSink) -> None:
+        super().__init__(sink)
+        self.host, self.port, self.connect_timeout = host, port, connect_timeout
+        self.address = format_address(host, port)
+        self.tick_interval = min(1.0, connect_timeout / 10)
+        self.peer: StreamPeer | None = None
+        self.connected = False
+        self._deadline = 0.0
+
+    def open(self) -> None:
+        self.emit(Connecting(self.host, self.port))
+        family, kind, proto, _, sockaddr = resolve(self.host, self.port, socket.SOCK_STREAM)
+        sock = socket.socket(family, kind, proto)
+        configure_stream_socket(sock)
+        code = sock.connect_ex(sockaddr)
+        if code not in _IN_PROGRESS:
+            sock.close()
+            raise translate(OSError(code, os.strerror(code)), self.host, self.port)
+        self.peer = self.new_peer(sock, self.address)
+        self.peer.handler = functools.partial(self.serve, self.peer)
+        self._deadline = time.monotonic() + self.connect_timeout
+        self.watch(sock, selectors.EVENT_WRITE, self._on_connect)
+
+    def on_tick(self, now: float) -> None:
+        if not self.connected and now > self._deadline:
+            raise ConnectTimeoutError(
+                f"connecting to {self.address} timed out after {self.connect_timeout:g} s "
+                "— is the address right and the other side running?"
+            )
+
+    def shutdown(self, stopped_by_user: bool) -> None:
+        if self.peer is not None:
+            if self.connected and stopped_by_user:
+                self.on_closing(self.peer)
+            self.peer.close()
+
+    def _on_connect(self, _mask: int) -> None:
+        peer = self.peer
+        assert peer is not None and peer.handler is not None
+        code = peer.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if code:
+            raise translate(OSError(code, os.strerror(code)), self.host, self.port)
+        self.connected = True
+        peer.last_received = peer.last_sent = time.monotonic()
+        self.rewatch(peer.sock, selectors.EVENT_READ, peer.handler)
+        self.on_connected(peer)
+        self.flush(peer)
+
+    def send(self, data: bytes) -> None:
+        """Queue ``data``; before the connection is up it waits in the buffer."""
+        peer = self.peer
+        assert peer is not None
+        if self.connected:
+            self.write(peer, data)
+        else:
+            try:
+                peer.queue_bytes(data)
+            except SendBufferFull:
+                self.lost(peer, "too much was typed before the connection was up")
+
+    def lost(self, peer: StreamPeer, reason: str) -> None:
+        raise SessionOver(self.describe_loss(reason), error=True)
+
+    # hooks
+    def new_peer(self, sock: socket.socket, address: str) -> StreamPeer:
+        return StreamPeer(sock, address)
+
+    def on_connected(self, peer: StreamPeer) -> None:
+        """The connection is up; whatever was queued so far is sent after this."""
+
+    def on_closing(self, peer: StreamPeer) -> None:
+        """The user stops; a last word may be sent."""
+
+    def describe_loss(self, reason: str) -> str:
+        """The sentence the session ends with when the connection ends for ``reason``."""
+        if reason == "left":
+            return f"{self.address} closed the connection"
+        return f"the connection to {self.address} was lost: {reason}"

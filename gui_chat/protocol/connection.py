@@ -40,7 +40,7 @@ class Connection:
         """The next message, ``None`` if incomplete; raises on a protocol violation."""
         if self.broken is not None:
             raise self.broken
-        if not self._frames and self._unread:
+        if not self._frames and (self._unread or self._decoder.failed):
             data, self._unread = bytes(self._unread), bytearray()
             try:
                 self._frames.extend(self._decoder.feed(data))

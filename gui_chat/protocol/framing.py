@@ -32,6 +32,12 @@ class FrameDecoder:
         self.max_size = max_size
         self._buffer = bytearray()
         self._offset = 0  # start of unread data in _buffer
+        self._error: FrameTooLargeError | None = None
+
+    @property
+    def failed(self) -> bool:
+        """An oversized frame was announced; the next :meth:`feed` raises it."""
+        return self._error is not None
 
     @property
     def pending(self) -> int:
@@ -41,9 +47,12 @@ class FrameDecoder:
     def feed(self, data: bytes) -> list[bytes]:
         """Add ``data`` and return every payload it completes, in order.
 
-        Raises :class:`FrameTooLargeError` when a header announces more than the limit;
-        the decoder is then unusable, as the stream has lost its frame boundaries.
+        Raises :class:`FrameTooLargeError` when a header announces more than the limit
+        (after returning the whole frames that came before it, if any); the decoder is
+        then unusable, as the stream has lost its frame boundaries.
         """
+        if self._error is not None:
+            raise self._error
         self._buffer += data
         frames: list[bytes] = []
         buffer, offset = self._buffer, self._offset
@@ -51,9 +60,13 @@ class FrameDecoder:
         while end - offset >= HEADER_SIZE:
             (size,) = HEADER.unpack_from(buffer, offset)
             if size > self.max_size:
-                raise FrameTooLargeError(
+                self._error = FrameTooLargeError(
                     f"peer announced a {size:,}-byte message; the limit is {self.max_size:,} bytes"
                 )
+                self._buffer.clear()
+                if not frames:
+                    raise self._error
+                return frames
             if end - offset - HEADER_SIZE < size:
                 break
             start = offset + HEADER_SIZE

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -126,7 +127,9 @@ _STRING_LIMITS = {
     "id": MAX_ID_LENGTH,
     "text": MAX_TEXT_LENGTH,
     "reason": MAX_REASON_LENGTH,
+    "members": MAX_NICK_LENGTH * 4,
 }
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def encode_message(message: Message) -> bytes:
@@ -190,6 +193,8 @@ def _check_value(name: str, annotation: Any, value: Any) -> Any:
             raise ValueError(f"field {name!r} must be text")
         if len(value) > _STRING_LIMITS.get(name, MAX_TEXT_LENGTH):
             raise ValueError(f"field {name!r} is too long")
+        if _SURROGATE.search(value):
+            raise ValueError(f"field {name!r} holds a lone surrogate, which is not a character")
         return value
     if annotation in ("int", int):
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**31:
@@ -198,7 +203,10 @@ def _check_value(name: str, annotation: Any, value: Any) -> Any:
     if annotation in ("float", float):
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             raise ValueError(f"field {name!r} must be a number")
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:
+            raise ValueError(f"field {name!r} is out of range") from None
         if not math.isfinite(value) or abs(value) > 1e12:
             raise ValueError(f"field {name!r} is out of range")
         return value

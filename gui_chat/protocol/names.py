@@ -23,8 +23,13 @@ def normalize_nick(raw: str) -> str:
     become one space, and the result is cut to :data:`MAX_NICK_LENGTH` characters.
     An empty result becomes :data:`DEFAULT_NICK`.
     """
-    text = _ANSI_ESCAPE.sub("", unicodedata.normalize("NFC", raw[: MAX_NICK_LENGTH * 8]))
-    text = "".join(" " if char.isspace() else char for char in text if not _is_invisible(char))
+    text = _ANSI_ESCAPE.sub("", raw[: MAX_NICK_LENGTH * 8])
+    text = "".join(
+        " " if char.isspace() else char
+        for char in text
+        if char.isspace() or not _is_invisible(char)
+    )
+    text = unicodedata.normalize("NFC", text)  # after filtering, so no mark hides in between
     text = " ".join(text.split())[:MAX_NICK_LENGTH].strip()
     return text or DEFAULT_NICK
 
@@ -36,7 +41,7 @@ def unique_nick(nick: str, taken: set[str]) -> str:
     number = 2
     while True:
         suffix = f" ({number})"
-        candidate = nick[: MAX_NICK_LENGTH - len(suffix)] + suffix
+        candidate = nick[: MAX_NICK_LENGTH - len(suffix)].rstrip() + suffix
         if candidate not in taken:
             return candidate
         number += 1

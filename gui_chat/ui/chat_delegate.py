@@ -10,11 +10,13 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from gui_chat.protocol.raw import hex_dump
 from gui_chat.ui.chat_model import ENTRY_ROLE, ChatEntry, Delivery, EntryKind
 
 Index = QModelIndex | QPersistentModelIndex
 
 MAX_SHOWN_CHARS = 2000
+MAX_SHOWN_BYTES = 512  # in the hex view
 MAX_SHOWN_LINES = 24
 PAD = 8  # inside a bubble
 GAP = 4  # between rows
@@ -40,6 +42,11 @@ def shown_text(text: str) -> tuple[str, bool]:
     return shown, len(cut) < len(text)
 
 
+def shown_hex(data: bytes) -> tuple[str, bool]:
+    """The hex dump to paint; ``True`` if it was cut."""
+    return hex_dump(data[:MAX_SHOWN_BYTES]), len(data) > MAX_SHOWN_BYTES
+
+
 def nick_colour(nick: str, dark: bool) -> QColor:
     """A colour that stays the same for a nickname, readable on the background."""
     hue = zlib.crc32(nick.encode("utf-8")) % 360
@@ -54,26 +61,38 @@ class _Layout:
     body: str
     more: str
     line_height: int  # of the small header and "more" lines
+    font: QFont  # of the body
 
 
 class ChatDelegate(QStyledItemDelegate):
     """Own messages on the right, others on the left, system lines centred."""
 
-    def _layout(self, entry: ChatEntry, option: QStyleOptionViewItem) -> _Layout:
+    def _layout(self, entry: ChatEntry, option: QStyleOptionViewItem, hex_view: bool) -> _Layout:
         width = option.rect.width()
         cached = entry.layout_cache.get(width)
         if cached is not None:
             return cached
-        font = option.font
-        small = QFont(font)
-        small.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
+        font = QFont(option.font)
+        as_hex = hex_view and entry.raw is not None
+        if as_hex:
+            font.setFamily("monospace")
+            font.setStyleHint(QFont.StyleHint.Monospace)
+        small = QFont(option.font)
+        small.setPointSizeF(max(6.0, option.font.pointSizeF() * 0.85))
         metrics, small_metrics = QFontMetrics(font), QFontMetrics(small)
-        body, was_cut = shown_text(entry.text)
         more = ""
-        if was_cut:
-            more = self.tr("… {0:,} characters in all — double-click to read everything").format(
-                len(entry.text)
-            )
+        if as_hex:
+            assert entry.raw is not None
+            body, was_cut = shown_hex(entry.raw)
+            if was_cut:
+                more = self.tr("… {0:,} bytes in all — double-click to read everything").format(
+                    len(entry.raw)
+                )
+        else:
+            body, was_cut = shown_text(entry.text)
+            if was_cut:
+                more = self.tr("… {0:,} characters in all — double-click to read everything")
+                more = more.format(len(entry.text))
         stamp = time.strftime("%H:%M:%S", time.localtime(entry.ts))
         if entry.kind in (EntryKind.SYSTEM, EntryKind.ERROR):
             header = ""
@@ -108,6 +127,7 @@ class ChatDelegate(QStyledItemDelegate):
             body,
             more,
             line_height,
+            font,
         )
         if len(entry.layout_cache) > 4:
             entry.layout_cache.clear()
@@ -116,11 +136,11 @@ class ChatDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         entry: ChatEntry = index.data(ENTRY_ROLE)
-        return self._layout(entry, option).size
+        return self._layout(entry, option, index.model().hex_view).size
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         entry: ChatEntry = index.data(ENTRY_ROLE)
-        layout = self._layout(entry, option)
+        layout = self._layout(entry, option, index.model().hex_view)
         palette = option.palette
         dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
         bubble = layout.bubble.translated(option.rect.topLeft())
@@ -165,7 +185,7 @@ class ChatDelegate(QStyledItemDelegate):
                 layout.header,
             )
             inner.setTop(inner.top() + line)
-        painter.setFont(option.font)
+        painter.setFont(layout.font)
         painter.setPen(text_colour)
         body_flags = Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere
         if entry.kind in (EntryKind.SYSTEM, EntryKind.ERROR):

@@ -39,6 +39,7 @@ class ChatEntry:
     message_id: str = ""
     delivery: Delivery = Delivery.NONE
     detail: str = ""  # e.g. why a message failed
+    raw: bytes | None = None  # the bytes, in raw mode (for the hex view)
     layout_cache: dict[int, Any] = field(default_factory=dict, repr=False)
 
 
@@ -49,6 +50,7 @@ class ChatModel(QAbstractListModel):
         super().__init__(parent)
         self._entries: list[ChatEntry] = []
         self._row_of_id: dict[str, int] = {}
+        self.hex_view = False
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._entries)
@@ -96,6 +98,17 @@ class ChatModel(QAbstractListModel):
         index = self.index(row)
         self.dataChanged.emit(index, index, [ENTRY_ROLE])
         return True
+
+    def set_hex_view(self, on: bool) -> None:
+        """Show raw-mode entries as hex dumps instead of text."""
+        if on == self.hex_view:
+            return
+        self.layoutAboutToBeChanged.emit()
+        self.hex_view = on
+        for entry in self._entries:
+            if entry.raw is not None:
+                entry.layout_cache.clear()
+        self.layoutChanged.emit()
 
     def clear(self) -> None:
         self.beginResetModel()

@@ -7,6 +7,13 @@ from dataclasses import dataclass
 
 from gui_chat.net.client import ClientConfig, RoomClient
 from gui_chat.net.loop import EventSink, SessionLoop
+from gui_chat.net.raw import (
+    RawClientConfig,
+    RawServerConfig,
+    RawTcpClient,
+    RawTcpServer,
+    RawUdpPeer,
+)
 from gui_chat.net.room import RoomConfig, RoomServer
 from gui_chat.net.udp import UdpConfig, UdpPeer
 
@@ -28,6 +35,10 @@ class SessionSettings:
     local_port: int = DEFAULT_ROOM_PORT
     remote_host: str = "127.0.0.1"
     remote_port: int = DEFAULT_ROOM_PORT
+    #: Raw bytes (for netcat, tutorial scripts, devices) instead of gui_chat messages.
+    raw: bool = False
+    #: Python codec for raw mode text.
+    encoding: str = "utf-8"
 
     def problem(self) -> str:
         """What is missing before these settings can start a session, or ``""``."""
@@ -42,12 +53,16 @@ class SessionSettings:
     def make_session(self, sink: EventSink) -> SessionLoop:
         """The net session these settings describe, reporting to ``sink``."""
         if self.mode is Mode.HOST:
+            if self.raw:
+                config = RawServerConfig(self.local_host, self.local_port, self.encoding)
+                return RawTcpServer(config, sink)
             return RoomServer(RoomConfig(self.local_host, self.local_port, self.nick), sink)
         if self.mode is Mode.JOIN:
+            if self.raw:
+                config = RawClientConfig(self.remote_host, self.remote_port, self.encoding)
+                return RawTcpClient(config, sink)
             return RoomClient(ClientConfig(self.remote_host, self.remote_port, self.nick), sink)
-        return UdpPeer(
-            UdpConfig(
-                self.local_host, self.local_port, self.remote_host, self.remote_port, self.nick
-            ),
-            sink,
+        udp = UdpConfig(
+            self.local_host, self.local_port, self.remote_host, self.remote_port, self.nick
         )
+        return RawUdpPeer(udp, sink, self.encoding) if self.raw else UdpPeer(udp, sink)

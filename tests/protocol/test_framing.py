@@ -52,6 +52,7 @@ def test_single_frame_round_trip() -> None:
     decoder = FrameDecoder()
     assert decoder.feed(encode_frame(b"hello")) == [b"hello"]
     assert decoder.pending == 0
+    assert _retained(decoder) == 0  # nothing consumed is kept
 
 
 def test_empty_payload_round_trip() -> None:

@@ -1,0 +1,278 @@
+"""Property tests: hostile input only ever gives messages or RemoteProtocolError."""
+
+from __future__ import annotations
+
+import json
+import struct
+from itertools import pairwise
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gui_chat.protocol import (
+    MAX_DATAGRAM_SIZE,
+    MAX_FRAME_SIZE,
+    Ack,
+    Chat,
+    Connection,
+    FrameDecoder,
+    FrameTooLargeError,
+    LocalProtocolError,
+    Members,
+    Message,
+    Ping,
+    Pong,
+    RemoteProtocolError,
+    decode_datagram,
+    decode_message,
+    encode_datagram,
+    encode_frame,
+    encode_message,
+)
+from gui_chat.protocol.messages import MAX_ID_LENGTH, MESSAGE_TYPES
+
+FUZZ = settings(max_examples=300, deadline=None, database=None)
+
+# Bounded so a value never overflows a float: that case is a known bug with its
+# own test in test_messages.py.
+json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**200), max_value=2**200)
+    | st.floats()
+    | st.text(max_size=40)
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=10), children, max_size=5)
+    ),
+    max_leaves=10,
+)
+field_names = sorted({"t", "nick", "room", "members", "version", "id", "text", "sender", "ts"})
+field_values = (
+    json_scalars
+    | st.lists(json_scalars, max_size=3)
+    | st.text(max_size=60)
+    | st.lists(st.text(max_size=10), max_size=5)
+    | st.integers(min_value=-5, max_value=2**32)
+    | st.floats(min_value=-2e12, max_value=2e12)
+)
+message_like = st.builds(
+    lambda kind, fields: {**fields, "t": kind},
+    st.sampled_from(sorted(MESSAGE_TYPES)) | st.text(max_size=8),
+    st.dictionaries(st.sampled_from(field_names), field_values, max_size=6),
+)
+
+chats = st.builds(
+    Chat,
+    id=st.text(max_size=MAX_ID_LENGTH),
+    text=st.text(max_size=300),
+    sender=st.text(max_size=40),
+    ts=st.floats(min_value=-1e12, max_value=1e12, allow_nan=False),
+)
+
+
+def _cut(data: bytes, points: list[int]) -> list[bytes]:
+    cuts = sorted({p % (len(data) + 1) for p in points})
+    bounds = [0, *cuts, len(data)]
+    return [data[a:b] for a, b in pairwise(bounds)]
+
+
+def _outcome(chunks: list[bytes]) -> tuple[list[Message], type[Exception] | None]:
+    """Feed ``chunks`` reading after each; the messages and the error class, if any."""
+    connection = Connection()
+    messages: list[Message] = []
+    for chunk in chunks:
+        connection.receive_data(chunk)
+        try:
+            while (message := connection.next_event()) is not None:
+                assert isinstance(message, Message)
+                messages.append(message)
+        except RemoteProtocolError as exc:
+            assert str(exc).strip()
+            assert connection.broken is exc
+            try:
+                connection.next_event()
+            except RemoteProtocolError as again:
+                assert again is exc
+            else:
+                raise AssertionError("a broken connection returned an event") from None
+            return messages, type(exc)
+    return messages, None
+
+
+def _check_decoded(message: Message) -> None:
+    """Whatever was accepted can be sent on again and means the same."""
+    assert isinstance(message, Message)
+    assert type(message) in MESSAGE_TYPES.values()
+    assert decode_message(encode_message(message)) == message
+
+
+@FUZZ
+@given(st.binary(max_size=3000), st.lists(st.integers(min_value=0), max_size=30))
+def test_arbitrary_bytes_into_connection(data: bytes, points: list[int]) -> None:
+    messages, _ = _outcome(_cut(data, points))
+    for message in messages:
+        _check_decoded(message)
+
+
+small_chats = st.builds(
+    Chat,
+    id=st.text(max_size=8),
+    text=st.text(max_size=30),
+    sender=st.text(max_size=8),
+    ts=st.floats(min_value=-1e12, max_value=1e12, allow_nan=False),
+)
+GOOD_PAYLOADS = [
+    encode_message(message)
+    for message in (
+        Ping(),
+        Pong(),
+        Ack(id="1"),
+        Chat(id="2", text="你好 🎉 <b>x</b>", sender="bob", ts=3.5),
+        Members(members=("a", "张三")),
+    )
+]
+BAD_PAYLOADS = [
+    b"",
+    b"x",
+    b"[]",
+    b"null",
+    b'{"t":"xyz"}',
+    b'{"t":"chat","id":1,"text":"x"}',
+    b'{"t":"chat","id":"1","text":"x","ts":NaN}',
+    b"\xff\xfe",
+    b"[" * 5000,
+]
+# Cheap to draw: the stream's structure matters here, not the JSON inside the frames.
+frame_parts = st.one_of(
+    st.sampled_from(GOOD_PAYLOADS).map(encode_frame),
+    st.sampled_from(BAD_PAYLOADS).map(encode_frame),
+    small_chats.map(lambda chat: encode_frame(encode_message(chat))),
+    st.binary(max_size=12),
+    st.sampled_from([0, 1, 5, MAX_FRAME_SIZE, MAX_FRAME_SIZE + 1, 2**32 - 1]).map(
+        lambda n: struct.pack("!I", n)
+    ),
+    st.integers(min_value=0, max_value=2**32 - 1).map(lambda n: struct.pack("!I", n)),
+)
+
+
+@FUZZ
+@given(st.lists(frame_parts, max_size=10), st.lists(st.integers(min_value=0), max_size=20))
+def test_chunking_never_changes_what_is_read(parts: list[bytes], points: list[int]) -> None:
+    stream = b"".join(parts)
+    # One byte per feed is the reference: no frame can complete in the same feed
+    # as the header that breaks the stream.
+    reference, reference_error = _outcome([stream[i : i + 1] for i in range(len(stream))])
+    messages, error = _outcome(_cut(stream, points))
+    for message in reference:
+        _check_decoded(message)
+    if error is FrameTooLargeError and reference_error is not None:
+        # Known bug (see test_connection.py): frames completed in the same feed as
+        # an oversize header are dropped, with any error they would have raised,
+        # so only a prefix of the messages is guaranteed here.
+        assert messages == reference[: len(messages)]
+    else:
+        assert error is reference_error
+        assert messages == reference
+
+
+@FUZZ
+@given(json_values)
+def test_arbitrary_json_into_decode_message(value: Any) -> None:
+    payload = json.dumps(value).encode()
+    try:
+        message = decode_message(payload)
+    except RemoteProtocolError as exc:
+        assert str(exc).strip()
+    else:
+        _check_decoded(message)
+
+
+@FUZZ
+@given(message_like)
+def test_message_shaped_json_into_decode_message(body: dict[str, Any]) -> None:
+    payload = json.dumps(body, ensure_ascii=False).encode()
+    try:
+        message = decode_message(payload)
+    except RemoteProtocolError as exc:
+        assert str(exc).strip()
+    else:
+        _check_decoded(message)
+        assert body["t"] == message.TYPE
+
+
+@FUZZ
+@given(st.binary(max_size=2000))
+def test_arbitrary_bytes_into_decode_message(payload: bytes) -> None:
+    try:
+        message = decode_message(payload)
+    except RemoteProtocolError as exc:
+        assert str(exc).strip()
+    else:
+        _check_decoded(message)
+
+
+# Big payloads are built by padding: drawing 1,400 random bytes each time is slow.
+datagrams = st.one_of(
+    st.binary(max_size=200),
+    st.builds(lambda head, n: head + b" " * n, st.binary(max_size=40), st.integers(1300, 1500)),
+    message_like.map(lambda body: json.dumps(body).encode()),
+    st.builds(
+        lambda body, n: json.dumps(body).encode()[:-1] + b',"pad":"' + b"x" * n + b'"}',
+        message_like,
+        st.integers(1200, 1450),
+    ),
+)
+
+
+@FUZZ
+@given(datagrams)
+def test_arbitrary_bytes_into_decode_datagram(payload: bytes) -> None:
+    try:
+        message = decode_datagram(payload)
+    except RemoteProtocolError as exc:
+        assert str(exc).strip()
+    else:
+        assert len(payload) <= MAX_DATAGRAM_SIZE
+        _check_decoded(message)
+
+
+@FUZZ
+@given(st.lists(chats, max_size=20), st.lists(st.integers(min_value=0), max_size=20))
+def test_chat_round_trip_through_any_split(messages: list[Chat], points: list[int]) -> None:
+    sender = Connection()
+    stream = b"".join(sender.send(m) for m in messages)
+    received, error = _outcome(_cut(stream, points))
+    assert error is None
+    assert received == messages
+
+
+@FUZZ
+@given(
+    st.lists(st.binary(max_size=300), max_size=20), st.lists(st.integers(min_value=0), max_size=20)
+)
+def test_frame_round_trip_through_any_split(payloads: list[bytes], points: list[int]) -> None:
+    stream = b"".join(encode_frame(p) for p in payloads)
+    decoder = FrameDecoder()
+    frames: list[bytes] = []
+    for chunk in _cut(stream, points):
+        frames.extend(decoder.feed(chunk))
+    assert frames == payloads
+    assert decoder.pending == 0
+
+
+@FUZZ
+@given(chats)
+def test_datagram_round_trip_or_refused(chat: Chat) -> None:
+    size = len(encode_message(chat))
+    try:
+        payload = encode_datagram(chat)
+    except LocalProtocolError as exc:
+        assert size > MAX_DATAGRAM_SIZE
+        assert "UDP" in str(exc)
+    else:
+        assert size <= MAX_DATAGRAM_SIZE
+        assert decode_datagram(payload) == chat
