@@ -71,7 +71,7 @@ class RawTcpServer(StreamServer):
         return _RawPeer(sock, address, self.config.encoding)
 
     def on_accepted(self, peer: StreamPeer) -> None:
-        self.emit(PeerJoined(peer.address, peer.address))
+        self.emit(PeerJoined(peer.address))
         self.emit(MembersChanged(self._addresses()))
 
     def on_data(self, peer: StreamPeer, data: bytes) -> None:

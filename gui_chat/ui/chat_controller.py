@@ -20,16 +20,21 @@ from gui_chat.net.events import (
     Notice,
     PeerJoined,
     PeerLeft,
+    RawReceived,
     SessionEnded,
     SessionEvent,
 )
 from gui_chat.net.udp import UdpPeer
-from gui_chat.protocol import MAX_TEXT_LENGTH, normalize_nick
+from gui_chat.protocol import MAX_TEXT_LENGTH, LocalProtocolError, normalize_nick
+from gui_chat.protocol.raw import encode_text, parse_hex
 from gui_chat.ui.chat_model import ChatEntry, ChatModel, Delivery, EntryKind
 from gui_chat.ui.session_settings import Mode, SessionSettings
 from gui_chat.workers import SessionWorker
 
 log = logging.getLogger("gui_chat.ui")
+
+#: Consecutive raw chunks from one peer in one batch are shown as one entry up to this.
+MAX_MERGED_RAW = 1024 * 1024
 
 
 class ChatController(QObject):
@@ -53,6 +58,10 @@ class ChatController(QObject):
         self._settings: SessionSettings | None = None
         self._running = False
         self.nick = ""
+        # Raw mode sending options, changeable while a session runs.
+        self.line_ending = b"\n"
+        self.hex_input = False
+        self.send_target = ""  # a raw server's client address; empty = everyone
 
     @property
     def running(self) -> bool:
@@ -96,6 +105,8 @@ class ChatController(QObject):
         if not self._running or self._worker is None:
             self.status_changed.emit(self.tr("Not connected — press Start first."), True)
             return False
+        if self._settings is not None and self._settings.raw:
+            return self._send_raw(text)
         if len(text) > MAX_TEXT_LENGTH:
             self.status_changed.emit(
                 self.tr("The message is too long ({0:,} characters; at most {1:,}).").format(
@@ -118,6 +129,34 @@ class ChatController(QObject):
             self.model.set_delivery(message_id, Delivery.FAILED, self.tr("the session had ended"))
         return True
 
+    def _send_raw(self, text: str) -> bool:
+        assert self._worker is not None and self._settings is not None
+        try:
+            if self.hex_input:
+                data = parse_hex(text)
+            else:
+                data = encode_text(text, self._settings.encoding, self.line_ending)
+        except LocalProtocolError as exc:
+            self.status_changed.emit(self.tr("Not sent: {0}").format(exc), True)
+            return False
+        message_id = uuid.uuid4().hex
+        shown = text if not self.hex_input else data.decode(self._settings.encoding, "replace")
+        to = f" → {self.send_target}" if self.send_target else ""
+        entry = ChatEntry(
+            EntryKind.OWN,
+            shown,
+            time.time(),
+            sender=self.tr("me") + to,
+            message_id=message_id,
+            delivery=Delivery.SENDING,
+            raw=data,
+        )
+        self.model.append([entry])
+        session = self._worker.session
+        if not session.send_raw(message_id, data, self.send_target):  # type: ignore[attr-defined]
+            self.model.set_delivery(message_id, Delivery.FAILED, self.tr("the session had ended"))
+        return True
+
     def set_udp_target(self, host: str, port: int) -> None:
         """Send the next UDP messages to ``host:port``."""
         session = self._worker.session if self._worker is not None and self._running else None
@@ -134,7 +173,24 @@ class ChatController(QObject):
             rows.append(ChatEntry(EntryKind.ERROR if error else EntryKind.SYSTEM, text, now))
 
         for event in events:
-            if isinstance(event, ChatReceived):
+            if isinstance(event, RawReceived):
+                last = rows[-1] if rows else None
+                if (
+                    last is not None
+                    and last.kind is EntryKind.PEER
+                    and last.raw is not None
+                    and last.sender == event.source
+                    and len(last.raw) + len(event.data) <= MAX_MERGED_RAW
+                ):
+                    last.raw += event.data
+                    last.text += event.text
+                else:
+                    rows.append(
+                        ChatEntry(
+                            EntryKind.PEER, event.text, now, sender=event.source, raw=event.data
+                        )
+                    )
+            elif isinstance(event, ChatReceived):
                 rows.append(
                     ChatEntry(
                         EntryKind.PEER,
@@ -168,9 +224,13 @@ class ChatController(QObject):
                 )
             elif isinstance(event, Connected):
                 self.nick = event.nick
-                text = self.tr("Connected to “{0}” at {1} as {2}").format(
-                    event.room, format_address(event.host, event.port), event.nick
-                )
+                address = format_address(event.host, event.port)
+                if event.nick:
+                    text = self.tr("Connected to “{0}” at {1} as {2}").format(
+                        event.room, address, event.nick
+                    )
+                else:
+                    text = self.tr("Connected to {0} (raw bytes)").format(address)
                 self.status_changed.emit(text, False)
                 self.joined.emit(event.nick)
                 system(text)
@@ -181,7 +241,12 @@ class ChatController(QObject):
     def _on_listening(self, event: Listening, system) -> None:
         address = format_address(event.host, event.port)
         if self._settings is not None and self._settings.mode is Mode.HOST:
-            text = self.tr("Room open on {0} — others join at port {1}").format(address, event.port)
+            if self._settings.raw:
+                text = self.tr("Raw TCP server listening on {0}").format(address)
+            else:
+                text = self.tr("Room open on {0} — others join at port {1}").format(
+                    address, event.port
+                )
         else:
             text = self.tr("UDP listening on {0}").format(address)
         self.status_changed.emit(text, False)

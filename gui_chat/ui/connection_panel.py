@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui_chat.protocol import MAX_NICK_LENGTH
+from gui_chat.protocol.raw import ENCODINGS
 from gui_chat.ui.lan import lan_ipv4_addresses
 from gui_chat.ui.session_settings import (
     DEFAULT_ROOM_PORT,
@@ -61,6 +62,16 @@ class ConnectionPanel(QGroupBox):
         self.mode_box.addItem(self.tr("Join a TCP room"), Mode.JOIN)
         self.mode_box.addItem(self.tr("UDP (peer to peer)"), Mode.UDP)
 
+        self.framing_box = QComboBox(objectName="framing")
+        self.framing_box.addItem(self.tr("gui_chat messages"), False)
+        self.framing_box.addItem(self.tr("Raw bytes (netcat, scripts, devices)"), True)
+        self.framing_box.setToolTip(
+            self.tr("Raw bytes talks to any plain TCP/UDP program: no framing, no nicknames")
+        )
+        self.encoding_box = QComboBox(objectName="encoding")
+        for label, codec in ENCODINGS.items():
+            self.encoding_box.addItem(label, codec)
+
         self.nick_edit = QLineEdit(_default_nick(), objectName="nick")
         self.nick_edit.setMaxLength(MAX_NICK_LENGTH)
         self.nick_edit.setPlaceholderText(self.tr("Your name in the chat"))
@@ -97,7 +108,11 @@ class ConnectionPanel(QGroupBox):
 
         self.form = QFormLayout()
         self.form.addRow(self.tr("Mode"), self.mode_box)
-        self.form.addRow(self.tr("Nickname"), self.nick_edit)
+        self.form.addRow(self.tr("Protocol"), self.framing_box)
+        self.encoding_label = QLabel(self.tr("Encoding"))
+        self.form.addRow(self.encoding_label, self.encoding_box)
+        self.nick_label = QLabel(self.tr("Nickname"))
+        self.form.addRow(self.nick_label, self.nick_edit)
         self.local_label = QLabel(self.tr("Listen on"))
         self.form.addRow(self.local_label, local_row)
         self.remote_label = QLabel()
@@ -110,6 +125,7 @@ class ConnectionPanel(QGroupBox):
         layout.addWidget(self.lan_label)
 
         self.mode_box.currentIndexChanged.connect(self._on_mode_changed)
+        self.framing_box.currentIndexChanged.connect(self._on_mode_changed)
         self.start_button.clicked.connect(self._on_start_clicked)
         self.remote_host_edit.editingFinished.connect(self._on_target_edited)
         self.remote_port_box.valueChanged.connect(self._on_target_edited)
@@ -123,6 +139,13 @@ class ConnectionPanel(QGroupBox):
     def set_mode(self, mode: Mode) -> None:
         self.mode_box.setCurrentIndex(self.mode_box.findData(mode))
 
+    def raw(self) -> bool:
+        return bool(self.framing_box.currentData())
+
+    def set_raw(self, raw: bool, encoding: str = "utf-8") -> None:
+        self.framing_box.setCurrentIndex(self.framing_box.findData(raw))
+        self.encoding_box.setCurrentIndex(max(0, self.encoding_box.findData(encoding)))
+
     def settings(self) -> SessionSettings:
         return SessionSettings(
             mode=self.mode(),
@@ -131,12 +154,21 @@ class ConnectionPanel(QGroupBox):
             local_port=self.local_port_box.value(),
             remote_host=self.remote_host_edit.text().strip(),
             remote_port=self.remote_port_box.value(),
+            raw=self.raw(),
+            encoding=self.encoding_box.currentData(),
         )
 
     def set_running(self, running: bool) -> None:
         """Lock the settings while a session runs (the UDP peer stays editable)."""
         self._running = running
-        for widget in (self.mode_box, self.nick_edit, self.local_host_box, self.local_port_box):
+        for widget in (
+            self.mode_box,
+            self.framing_box,
+            self.encoding_box,
+            self.nick_edit,
+            self.local_host_box,
+            self.local_port_box,
+        ):
             widget.setEnabled(not running)
         remote_editable = not running or self.mode() is Mode.UDP
         self.remote_host_edit.setEnabled(remote_editable)
@@ -171,7 +203,15 @@ class ConnectionPanel(QGroupBox):
         self.remote_label.setVisible(not hosting)
         self.remote_host_edit.setVisible(not hosting)
         self.remote_port_box.setVisible(not hosting)
-        self.remote_label.setText(self.tr("Send to") if mode is Mode.UDP else self.tr("Room at"))
+        raw = self.raw()
+        self.encoding_label.setVisible(raw)
+        self.encoding_box.setVisible(raw)
+        self.nick_label.setVisible(not raw)
+        self.nick_edit.setVisible(not raw)
+        if mode is Mode.UDP:
+            self.remote_label.setText(self.tr("Send to"))
+        else:
+            self.remote_label.setText(self.tr("Server at") if raw else self.tr("Room at"))
         if mode is Mode.UDP:
             if self.local_port_box.value() == DEFAULT_ROOM_PORT:
                 self.local_port_box.setValue(DEFAULT_UDP_PORT)

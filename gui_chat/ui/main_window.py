@@ -7,6 +7,8 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QCheckBox,
+    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -21,11 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from gui_chat import APP_NAME
+from gui_chat.protocol.raw import LINE_ENDINGS
 from gui_chat.ui.chat_controller import ChatController
 from gui_chat.ui.chat_delegate import ChatDelegate
 from gui_chat.ui.chat_model import ENTRY_ROLE, ChatEntry, ChatModel
 from gui_chat.ui.connection_panel import ConnectionPanel
 from gui_chat.ui.message_input import MessageInput
+from gui_chat.ui.session_settings import Mode
 
 
 class ChatView(QListView):
@@ -84,6 +88,39 @@ class ChatView(QListView):
         dialog.open()
 
 
+class RawOptions(QWidget):
+    """Raw mode's sending options: target client, line ending, hex in and out."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.target_label = QLabel(self.tr("Send to"))
+        self.target_box = QComboBox(objectName="send_target")
+        self.target_box.addItem(self.tr("Everyone"), "")
+        self.line_end_box = QComboBox(objectName="line_ending")
+        for label, ending in LINE_ENDINGS.items():
+            self.line_end_box.addItem(label, ending)
+        self.line_end_box.setCurrentIndex(self.line_end_box.findData(b"\n"))
+        self.hex_input_box = QCheckBox(self.tr("Hex input"), objectName="hex_input")
+        self.hex_view_box = QCheckBox(self.tr("Show hex"), objectName="hex_view")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.target_label)
+        row.addWidget(self.target_box)
+        row.addWidget(QLabel(self.tr("Line end")))
+        row.addWidget(self.line_end_box)
+        row.addWidget(self.hex_input_box)
+        row.addWidget(self.hex_view_box)
+        row.addStretch(1)
+
+    def set_targets(self, addresses: list[str]) -> None:
+        current = self.target_box.currentData()
+        while self.target_box.count() > 1:
+            self.target_box.removeItem(1)
+        for address in addresses:
+            self.target_box.addItem(address, address)
+        self.target_box.setCurrentIndex(max(0, self.target_box.findData(current)))
+
+
 class MainWindow(QMainWindow):
     """One chat session per window; several windows can run side by side."""
 
@@ -118,7 +155,9 @@ class MainWindow(QMainWindow):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        self.raw_options = RawOptions()
         right_layout.addWidget(self.chat_view, 1)
+        right_layout.addWidget(self.raw_options)
         right_layout.addLayout(input_row)
 
         self.splitter = QSplitter()
@@ -147,12 +186,39 @@ class MainWindow(QMainWindow):
         self.controller.members_changed.connect(self._show_members)
         self.controller.bound.connect(self.panel.show_bound)
         QShortcut(QKeySequence.StandardKey.Copy, self.chat_view, self.chat_view.copy_selected)
+        options = self.raw_options
+        options.hex_view_box.toggled.connect(self.model.set_hex_view)
+        options.hex_input_box.toggled.connect(self._apply_raw_options)
+        options.line_end_box.currentIndexChanged.connect(self._apply_raw_options)
+        options.target_box.currentIndexChanged.connect(self._apply_raw_options)
+        self.panel.mode_box.currentIndexChanged.connect(self._show_raw_options)
+        self.panel.framing_box.currentIndexChanged.connect(self._show_raw_options)
+        self._show_raw_options()
         self._on_running_changed(False)
 
     @Slot(str)
     def _send(self, text: str) -> None:
         if self.controller.send(text):
             self.input.clear()
+
+    @Slot()
+    def _apply_raw_options(self) -> None:
+        options = self.raw_options
+        self.controller.hex_input = options.hex_input_box.isChecked()
+        self.controller.line_ending = options.line_end_box.currentData()
+        self.controller.send_target = options.target_box.currentData() or ""
+        options.line_end_box.setEnabled(not self.controller.hex_input)
+
+    @Slot()
+    def _show_raw_options(self) -> None:
+        raw = self.panel.raw()
+        self.raw_options.setVisible(raw)
+        serving = raw and self.panel.mode() is Mode.HOST
+        self.raw_options.target_label.setVisible(serving)
+        self.raw_options.target_box.setVisible(serving)
+        if not raw:
+            self.raw_options.hex_view_box.setChecked(False)
+        self._apply_raw_options()
 
     @Slot(str, bool)
     def _show_status(self, text: str, error: bool) -> None:
@@ -170,6 +236,7 @@ class MainWindow(QMainWindow):
     @Slot(list)
     def _show_members(self, members: list[str]) -> None:
         self.people.clear()
+        self.raw_options.set_targets(members if self.panel.raw() else [])
         me = self.controller.nick
         for nick in members:
             self.people.addItem(self.tr("{0} (you)").format(nick) if nick == me else nick)
