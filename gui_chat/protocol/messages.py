@@ -36,6 +36,11 @@ class Hello(Message):
     TYPE: ClassVar[str] = "hello"
     nick: str
     version: int = PROTOCOL_VERSION
+    #: Stays the same across reconnects, so the room can recognise a returning client.
+    client_id: str = ""
+    #: When rejoining: the room it was in and the last ``seq`` it received there.
+    room_id: str = ""
+    last_seq: int = 0
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,9 @@ class Welcome(Message):
     room: str
     members: tuple[str, ...] = ()
     version: int = PROTOCOL_VERSION
+    #: Different each time a room starts, so a rejoining client knows whether ``seq``
+    #: numbers carry on.
+    room_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,8 @@ class Chat(Message):
     text: str
     sender: str = ""
     ts: float = 0.0
+    #: The room numbers the chats it relays 1, 2, 3…; 0 when not relayed by a room.
+    seq: int = 0
 
 
 @dataclass(frozen=True)
@@ -115,8 +125,48 @@ class Error(Message):
     reason: str
 
 
+@dataclass(frozen=True)
+class Announce(Message):
+    """Discovery (UDP broadcast): a room or a UDP peer says where it can be reached.
+
+    ``kind`` is ``"room"`` or ``"udp"``; ``instance`` tells apart two programs on one
+    machine (and lets a program ignore its own announcements).
+    """
+
+    TYPE: ClassVar[str] = "announce"
+    kind: str
+    name: str
+    nick: str
+    port: int
+    members: int = 0
+    instance: str = ""
+    version: int = PROTOCOL_VERSION
+
+
+@dataclass(frozen=True)
+class Query(Message):
+    """Discovery: "who is there?"; everyone announcing answers at once."""
+
+    TYPE: ClassVar[str] = "query"
+    instance: str = ""
+
+
 MESSAGE_TYPES: dict[str, type[Message]] = {
-    cls.TYPE: cls for cls in (Hello, Welcome, Chat, Ack, Joined, Left, Members, Ping, Pong, Error)
+    cls.TYPE: cls
+    for cls in (
+        Hello,
+        Welcome,
+        Chat,
+        Ack,
+        Joined,
+        Left,
+        Members,
+        Ping,
+        Pong,
+        Error,
+        Announce,
+        Query,
+    )
 }
 
 # Longest string each field may hold, checked on the way in and on the way out.
@@ -127,6 +177,11 @@ _STRING_LIMITS = {
     "id": MAX_ID_LENGTH,
     "text": MAX_TEXT_LENGTH,
     "reason": MAX_REASON_LENGTH,
+    "client_id": MAX_ID_LENGTH,
+    "room_id": MAX_ID_LENGTH,
+    "instance": MAX_ID_LENGTH,
+    "kind": 16,
+    "name": MAX_NICK_LENGTH * 4,
     "members": MAX_NICK_LENGTH * 4,
 }
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -139,7 +194,12 @@ def encode_message(message: Message) -> bytes:
     except ValueError as exc:
         raise LocalProtocolError(str(exc)) from None
     body: dict[str, Any] = {"t": message.TYPE}
-    body.update(dataclasses.asdict(message))
+    for field in dataclasses.fields(message):
+        value = getattr(message, field.name)
+        # Defaults go without saying, except the version: a later version's default
+        # would otherwise read as this one's.
+        if value != field.default or field.name == "version":
+            body[field.name] = value
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -165,12 +225,8 @@ def decode_message(payload: bytes) -> Message:
     cls = MESSAGE_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
         raise RemoteProtocolError(f"unknown message type {str(kind)[:40]!r}")
-    values = {
-        field.name: body[field.name] for field in dataclasses.fields(cls) if field.name in body
-    }
     try:
-        values = _check_fields(cls, values)
-        return cls(**values)
+        return cls(**_check_fields(cls, body))
     except (TypeError, ValueError) as exc:
         raise RemoteProtocolError(f"bad {cls.TYPE} message: {exc}") from None
 

@@ -11,6 +11,7 @@ from gui_chat.protocol import (
     MAX_TEXT_LENGTH,
     PROTOCOL_VERSION,
     Ack,
+    Announce,
     Chat,
     Error,
     Hello,
@@ -21,6 +22,7 @@ from gui_chat.protocol import (
     Message,
     Ping,
     Pong,
+    Query,
     RemoteProtocolError,
     Welcome,
     decode_message,
@@ -58,6 +60,11 @@ ALL_MESSAGES: list[Message] = [
     Ping(),
     Pong(),
     Error(reason="protocol version 2 is not supported"),
+    Hello(nick="alice", client_id="c1", room_id="r1", last_seq=42),
+    Welcome(nick="a", room="r", room_id="r1"),
+    Chat(id="m3", text="relayed", sender="bob", ts=1.0, seq=7),
+    Announce(kind="room", name="大厅", nick="host", port=50007, members=3, instance="i1"),
+    Query(instance="i2"),
 ]
 
 
@@ -83,7 +90,7 @@ def _body(**fields: object) -> bytes:
 
 def test_every_type_is_covered() -> None:
     assert {type(m) for m in ALL_MESSAGES} == set(MESSAGE_TYPES.values())
-    assert len(MESSAGE_TYPES) == 10
+    assert len(MESSAGE_TYPES) == 12
 
 
 @pytest.mark.parametrize("message", ALL_MESSAGES, ids=lambda m: type(m).__name__)
@@ -138,6 +145,8 @@ def test_wire_names() -> None:
         "ping",
         "pong",
         "error",
+        "announce",
+        "query",
     }
     for wire, cls in MESSAGE_TYPES.items():
         assert wire == cls.TYPE
