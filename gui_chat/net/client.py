@@ -1,8 +1,15 @@
-"""The TCP client of a gui_chat room."""
+"""The TCP client of a gui_chat room: joins, chats, and rejoins after a lost link.
+
+Every chat message stays "unconfirmed" until the room acknowledges it. When the
+connection is lost, the client reconnects with backoff, introduces itself with the
+same client id and the last message number it saw, sends the unconfirmed messages
+again (the room drops any it already had) and receives the ones it missed.
+"""
 
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 
 from gui_chat.net.events import (
@@ -16,7 +23,7 @@ from gui_chat.net.events import (
 )
 from gui_chat.net.loop import EventSink, SessionOver
 from gui_chat.net.room import Keepalive
-from gui_chat.net.stream import StreamClient, StreamPeer
+from gui_chat.net.stream import Backoff, StreamClient, StreamPeer
 from gui_chat.protocol import (
     Ack,
     Chat,
@@ -45,18 +52,26 @@ class ClientConfig:
     nick: str = "guest"
     connect_timeout: float = 5.0
     keepalive: Keepalive = Keepalive()
+    #: How to wait between attempts to rejoin after a lost connection; None: don't.
+    reconnect: Backoff | None = Backoff()
 
 
 class RoomClient(StreamClient):
-    """One connection to a room; messages typed before the welcome wait, in order."""
+    """One membership in a room, across as many connections as it takes."""
 
     def __init__(self, config: ClientConfig, sink: EventSink) -> None:
-        super().__init__(config.host, config.port, config.connect_timeout, sink)
+        super().__init__(
+            config.host, config.port, config.connect_timeout, sink, backoff=config.reconnect
+        )
         self.config = config
         self.tick_interval = min(self.tick_interval, config.keepalive.ping_after / 4)
+        self.client_id = uuid.uuid4().hex
         self.protocol = Connection()
         self._welcomed = False
-        self._unconfirmed: dict[str, None] = {}  # ids sent and not yet acknowledged
+        self._ever_welcomed = False
+        self._room_id = ""
+        self._last_seq = 0
+        self._unconfirmed: dict[str, str] = {}  # id -> text, in the order typed
 
     # ----- commands (any thread) ----------------------------------------------------------
     def send_chat(self, message_id: str, text: str) -> bool:
@@ -69,20 +84,32 @@ class RoomClient(StreamClient):
         if not self.connected or peer is None:
             return
         if now - peer.last_received > keepalive.dead_after:
-            raise SessionOver(
-                f"the room stopped responding (nothing for {keepalive.dead_after:g} s)", error=True
+            self.end_connection(
+                f"the room stopped responding (nothing for {keepalive.dead_after:g} s)"
             )
-        if not self._welcomed and now - peer.connected_at > keepalive.hello_within:
+        elif not self._welcomed and now - peer.connected_at > keepalive.hello_within:
             raise SessionOver(f"{self.address} did not answer like a gui_chat room", error=True)
-        if now - peer.last_sent > keepalive.ping_after:
+        elif now - peer.last_sent > keepalive.ping_after:
             self._queue(Ping())
 
     def on_connected(self, peer: StreamPeer) -> None:
         log.info("connected to %s", self.address)
-        typed_meanwhile = bytes(peer.outgoing)
-        peer.outgoing.clear()
-        peer.queue_bytes(self.protocol.send(Hello(normalize_nick(self.config.nick))))
-        peer.queue_bytes(typed_meanwhile)  # messages typed while connecting follow the hello
+        hello = Hello(
+            normalize_nick(self.config.nick),
+            client_id=self.client_id,
+            room_id=self._room_id,
+            last_seq=self._last_seq,
+        )
+        peer.queue_bytes(self.protocol.send(hello))
+        for message_id, text in self._unconfirmed.items():  # typed meanwhile, or unanswered
+            peer.queue_bytes(self.protocol.send(Chat(message_id, text)))
+
+    def on_disconnected(self) -> None:
+        self.protocol = Connection()
+        self._welcomed = False
+
+    def may_reconnect(self) -> bool:
+        return self._ever_welcomed
 
     def on_closing(self, peer: StreamPeer) -> None:
         peer.send_now(self.protocol.send(Error("left the room")))
@@ -90,15 +117,13 @@ class RoomClient(StreamClient):
     def shutdown(self, stopped_by_user: bool) -> None:
         super().shutdown(stopped_by_user)
         for message_id in self._unconfirmed:
-            self.emit(
-                ChatFailed(message_id, "not confirmed by the room before the connection ended")
-            )
+            self.emit(ChatFailed(message_id, "not confirmed by the room before the session ended"))
         self._unconfirmed.clear()
 
     def on_calls_failed(self, calls: list) -> None:
         for function, args in calls:
             if function == self._send_chat:
-                self.emit(ChatFailed(args[0], "not sent: the connection had ended"))
+                self.emit(ChatFailed(args[0], "not sent: the session had ended"))
 
     def describe_loss(self, reason: str) -> str:
         if reason == "left":
@@ -106,12 +131,13 @@ class RoomClient(StreamClient):
         return f"the connection to the room was lost: {reason}"
 
     def on_data(self, peer: StreamPeer, data: bytes) -> None:
-        self.protocol.receive_data(data)
+        protocol = self.protocol
+        protocol.receive_data(data)
         try:
-            while (message := self.protocol.next_event()) is not None:
+            while not peer.closed and (message := protocol.next_event()) is not None:
                 self._handle(message)
         except RemoteProtocolError as exc:
-            peer.send_now(self.protocol.send(Error(f"invalid data: {exc}")))
+            peer.send_now(protocol.send(Error(f"invalid data: {exc}")))
             raise SessionOver(f"the room sent invalid data ({exc})", error=True) from None
 
     # ----- messages -----------------------------------------------------------------------
@@ -121,19 +147,17 @@ class RoomClient(StreamClient):
         elif isinstance(message, Pong):
             pass
         elif isinstance(message, Error):
-            what = "closed the connection" if self._welcomed else "refused the connection"
-            raise SessionOver(f"the room {what}: {message.reason}", error=True)
+            if not self._welcomed:
+                raise SessionOver(f"the room refused the connection: {message.reason}", error=True)
+            self.end_connection(f"the room closed the connection: {message.reason}")
         elif not self._welcomed:
             if not isinstance(message, Welcome):
                 raise RemoteProtocolError(f"expected a welcome, got {message.TYPE!r}")
-            self._welcomed = True
-            self.emit(Connected(self.host, self.port, message.nick, message.room))
-            self.emit(MembersChanged(message.members))
+            self._welcome(message)
         elif isinstance(message, Chat):
-            self.emit(ChatReceived(message.id, message.sender, message.text, message.ts))
+            self._receive(message)
         elif isinstance(message, Ack):
-            if message.id in self._unconfirmed:
-                del self._unconfirmed[message.id]
+            if self._unconfirmed.pop(message.id, None) is not None:
                 self.emit(ChatDelivered(message.id))
         elif isinstance(message, Joined):
             self.emit(PeerJoined(message.nick))
@@ -144,13 +168,31 @@ class RoomClient(StreamClient):
         else:
             raise RemoteProtocolError(f"a room may not send {message.TYPE!r}")
 
+    def _welcome(self, welcome: Welcome) -> None:
+        self._welcomed = self._ever_welcomed = True
+        if welcome.room_id != self._room_id:  # a new room (or the host restarted it)
+            self._room_id = welcome.room_id
+            self._last_seq = 0
+        self.emit(Connected(self.host, self.port, welcome.nick, welcome.room))
+        self.emit(MembersChanged(welcome.members))
+
+    def _receive(self, chat: Chat) -> None:
+        if chat.seq:
+            if chat.seq <= self._last_seq:
+                return  # already shown before the connection was lost
+            self._last_seq = chat.seq
+        self.emit(ChatReceived(chat.id, chat.sender, chat.text, chat.ts))
+
     def _send_chat(self, message_id: str, text: str) -> None:
         try:
-            self._queue(Chat(message_id, text))
+            frame = self.protocol.send(Chat(message_id, text))
         except LocalProtocolError as exc:
             self.emit(ChatFailed(message_id, str(exc)))
             return
-        self._unconfirmed[message_id] = None
+        self._unconfirmed[message_id] = text
+        if self.connected:  # otherwise it goes out with the next hello
+            self.send(frame)
 
     def _queue(self, message: Message) -> None:
-        self.send(self.protocol.send(message))
+        if self.connected:
+            self.send(self.protocol.send(message))

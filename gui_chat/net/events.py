@@ -100,3 +100,12 @@ class RawReceived(SessionEvent):
     source: str
     data: bytes
     text: str
+
+
+@dataclass(frozen=True)
+class Reconnecting(SessionEvent):
+    """The connection was lost (``reason``); the next attempt is in ``delay`` seconds."""
+
+    reason: str
+    delay: float
+    attempt: int

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import socket
 import time
+import uuid
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 
 from gui_chat.net.events import (
@@ -42,6 +44,11 @@ from gui_chat.protocol import (
 
 log = logging.getLogger("gui_chat.net.room")
 
+#: Chats a room keeps to send to a rejoining client that missed them.
+HISTORY_SIZE = 500
+#: Message ids remembered per client, to drop the ones it sends again after rejoining.
+REMEMBERED_IDS = 1000
+
 
 @dataclass(frozen=True)
 class Keepalive:
@@ -76,6 +83,7 @@ class _Member(StreamPeer):
         super().__init__(sock, address)
         self.protocol = Connection()
         self.nick: str | None = None
+        self.client_id = ""
         self.partial_since: float | None = None
 
 
@@ -87,6 +95,12 @@ class RoomServer(StreamServer):
         self.config = config
         self.tick_interval = min(1.0, config.keepalive.ping_after / 4)
         self.nick = normalize_nick(config.nick)
+        self.room_id = uuid.uuid4().hex
+        self._seq = 0
+        # (seq, sender's client id, frame) of the latest chats, for rejoining clients
+        self._history: deque[tuple[int, str, bytes]] = deque(maxlen=HISTORY_SIZE)
+        # client id -> ids of its messages already relayed
+        self._relayed: dict[str, OrderedDict[str, None]] = {}
 
     # ----- commands (any thread) ----------------------------------------------------------
     def send_chat(self, message_id: str, text: str) -> bool:
@@ -174,18 +188,34 @@ class RoomServer(StreamServer):
                 f"this room speaks version {PROTOCOL_VERSION}",
             )
             return
+        if hello.client_id:
+            for other in self._members():
+                if other is not member and other.client_id == hello.client_id:
+                    self.drop(other, "rejoined")  # its old connection, not yet noticed dead
         nick = unique_nick(normalize_nick(hello.nick), set(self._member_names()))
         member.nick = nick
+        member.client_id = hello.client_id
         members = self._member_names()
-        self._send(member, Welcome(nick, self.config.room_name, members))
+        self._send(member, Welcome(nick, self.config.room_name, members, room_id=self.room_id))
+        if hello.room_id == self.room_id:
+            for seq, origin, frame in self._history:
+                if seq > hello.last_seq and origin != hello.client_id:
+                    self.write(member, frame)  # what it missed while away
         self._broadcast(Joined(nick), skip=member)
         self._broadcast(Members(members), skip=member)
         self.emit(PeerJoined(nick, member.address))
         self.emit(MembersChanged(members))
 
     def _relay(self, member: _Member, chat: Chat) -> None:
-        stamped = Chat(chat.id, chat.text, sender=member.nick or "", ts=time.time())
-        self._broadcast(stamped, skip=member)
+        if member.client_id:
+            relayed = self._relayed.setdefault(member.client_id, OrderedDict())
+            if chat.id in relayed:  # sent again after a lost acknowledgement
+                self._send(member, Ack(chat.id))
+                return
+            relayed[chat.id] = None
+            if len(relayed) > REMEMBERED_IDS:
+                relayed.popitem(last=False)
+        stamped = self._stamp(chat.id, chat.text, member.nick or "", member.client_id, member)
         self._send(member, Ack(chat.id))
         self.emit(
             ChatReceived(stamped.id, stamped.sender, stamped.text, stamped.ts, member.address)
@@ -193,11 +223,24 @@ class RoomServer(StreamServer):
 
     def _host_chat(self, message_id: str, text: str) -> None:
         try:
-            self._broadcast(Chat(message_id, text, sender=self.nick, ts=time.time()))
+            self._stamp(message_id, text, self.nick, "", None)
         except ProtocolError as exc:
             self.emit(ChatFailed(message_id, str(exc)))
             return
         self.emit(ChatDelivered(message_id))
+
+    def _stamp(
+        self, message_id: str, text: str, sender: str, origin: str, skip: _Member | None
+    ) -> Chat:
+        """Number and time-stamp a chat, keep it for rejoining clients, send it to all."""
+        chat = Chat(message_id, text, sender=sender, ts=time.time(), seq=self._seq + 1)
+        frame = self._frame(chat)
+        self._seq += 1
+        self._history.append((chat.seq, origin, frame))
+        for other in self._members():
+            if other is not skip and other.nick is not None:
+                self.write(other, frame)
+        return chat
 
     def _expel(self, member: _Member, reason: str) -> None:
         """Drop ``member`` for breaking a rule, telling it why."""

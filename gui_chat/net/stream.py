@@ -15,10 +15,11 @@ import os
 import selectors
 import socket
 import time
+from dataclasses import dataclass
 
 from gui_chat.net.addresses import bound_socket, resolve, sockname
-from gui_chat.net.errors import ConnectTimeoutError, format_address, translate
-from gui_chat.net.events import Connecting, Listening, Notice
+from gui_chat.net.errors import ConnectTimeoutError, NetError, format_address, translate
+from gui_chat.net.events import Connecting, Listening, Notice, Reconnecting
 from gui_chat.net.loop import EventSink, SessionLoop, SessionOver
 
 RECV_SIZE = 256 * 1024
@@ -258,20 +259,49 @@ class StreamServer(_Writer):
         """The server stops; a last word to ``peer`` may be sent."""
 
 
-class StreamClient(_Writer):
-    """Connects inside the loop (Stop works while connecting) with a time-out."""
+@dataclass(frozen=True)
+class Backoff:
+    """Waits between reconnection attempts: ``first``, doubling, at most ``longest``."""
 
-    def __init__(self, host: str, port: int, connect_timeout: float, sink: EventSink) -> None:
+    first: float = 1.0
+    longest: float = 10.0
+
+    def delay(self, attempt: int) -> float:
+        return min(self.longest, self.first * 2 ** max(0, attempt - 1))
+
+
+class StreamClient(_Writer):
+    """Connects inside the loop (Stop works while connecting) with a time-out.
+
+    With a :class:`Backoff`, a connection that was once up and is lost is made again,
+    and again, until it works or the user stops; :meth:`on_disconnected` lets the
+    subclass reset its state and :meth:`on_connected` runs for every new connection.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        connect_timeout: float,
+        sink: EventSink,
+        backoff: Backoff | None = None,
+    ) -> None:
         super().__init__(sink)
         self.host, self.port, self.connect_timeout = host, port, connect_timeout
         self.address = format_address(host, port)
         self.tick_interval = min(1.0, connect_timeout / 10)
+        self.backoff = backoff
         self.peer: StreamPeer | None = None
         self.connected = False
+        self.attempt = 0  # reconnection attempts since the connection was lost
         self._deadline = 0.0
+        self._retry_at: float | None = None
 
     def open(self) -> None:
         self.emit(Connecting(self.host, self.port))
+        self._connect()
+
+    def _connect(self) -> None:
         family, kind, proto, _, sockaddr = resolve(self.host, self.port, socket.SOCK_STREAM)
         sock = socket.socket(family, kind, proto)
         configure_stream_socket(sock)
@@ -285,10 +315,16 @@ class StreamClient(_Writer):
         self.watch(sock, selectors.EVENT_WRITE, self._on_connect)
 
     def on_tick(self, now: float) -> None:
-        if not self.connected and now > self._deadline:
-            raise ConnectTimeoutError(
-                f"connecting to {self.address} timed out after {self.connect_timeout:g} s "
-                "— is the address right and the other side running?"
+        if self._retry_at is not None:
+            if now >= self._retry_at:
+                self._retry_at = None
+                self._attempt_reconnect()
+        elif not self.connected and now > self._deadline:
+            self._failed(
+                ConnectTimeoutError(
+                    f"connecting to {self.address} timed out after {self.connect_timeout:g} s "
+                    "— is the address right and the other side running?"
+                )
             )
 
     def shutdown(self, stopped_by_user: bool) -> None:
@@ -302,15 +338,43 @@ class StreamClient(_Writer):
         assert peer is not None and peer.handler is not None
         code = peer.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
         if code:
-            raise translate(OSError(code, os.strerror(code)), self.host, self.port)
+            self._failed(translate(OSError(code, os.strerror(code)), self.host, self.port))
+            return
         self.connected = True
+        self.attempt = 0
         peer.last_received = peer.last_sent = time.monotonic()
         self.rewatch(peer.sock, selectors.EVENT_READ, peer.handler)
         self.on_connected(peer)
         self.flush(peer)
 
+    def _failed(self, error: NetError) -> None:
+        """A connection attempt failed: end the session, or try again while reconnecting."""
+        if self.attempt == 0:
+            raise error
+        self._close_peer()
+        self._schedule_reconnect(str(error))
+
+    def _attempt_reconnect(self) -> None:
+        self.attempt += 1
+        try:
+            self._connect()
+        except NetError as exc:  # e.g. unreachable at once while the cable is out
+            self._schedule_reconnect(str(exc))
+
+    def _schedule_reconnect(self, reason: str) -> None:
+        assert self.backoff is not None
+        delay = self.backoff.delay(self.attempt + 1)
+        self._retry_at = time.monotonic() + delay
+        self.emit(Reconnecting(reason, delay, self.attempt + 1))
+
+    def _close_peer(self) -> None:
+        if self.peer is not None:
+            self.unwatch(self.peer.sock)
+            self.peer.close()
+        self.connected = False
+
     def send(self, data: bytes) -> None:
-        """Queue ``data``; before the connection is up it waits in the buffer."""
+        """Queue ``data``; while not connected it waits in the buffer."""
         peer = self.peer
         assert peer is not None
         if self.connected:
@@ -319,10 +383,18 @@ class StreamClient(_Writer):
             try:
                 peer.queue_bytes(data)
             except SendBufferFull:
-                self.lost(peer, "too much was typed before the connection was up")
+                raise SessionOver("too much was typed while not connected", error=True) from None
 
     def lost(self, peer: StreamPeer, reason: str) -> None:
-        raise SessionOver(self.describe_loss(reason), error=True)
+        self.end_connection(self.describe_loss(reason))
+
+    def end_connection(self, sentence: str) -> None:
+        """The connection ended, as ``sentence`` says: reconnect if allowed, else end."""
+        if self.backoff is None or not self.may_reconnect():
+            raise SessionOver(sentence, error=True)
+        self._close_peer()
+        self.on_disconnected()
+        self._schedule_reconnect(sentence)
 
     # hooks
     def new_peer(self, sock: socket.socket, address: str) -> StreamPeer:
@@ -330,6 +402,13 @@ class StreamClient(_Writer):
 
     def on_connected(self, peer: StreamPeer) -> None:
         """The connection is up; whatever was queued so far is sent after this."""
+
+    def on_disconnected(self) -> None:
+        """The connection was lost and will be made again."""
+
+    def may_reconnect(self) -> bool:
+        """Whether a lost connection should be made again (with a backoff set)."""
+        return True
 
     def on_closing(self, peer: StreamPeer) -> None:
         """The user stops; a last word may be sent."""

@@ -21,6 +21,7 @@ from gui_chat.net.events import (
     PeerJoined,
     PeerLeft,
     RawReceived,
+    Reconnecting,
     SessionEnded,
     SessionEvent,
 )
@@ -37,6 +38,10 @@ log = logging.getLogger("gui_chat.ui")
 MAX_MERGED_RAW = 1024 * 1024
 
 
+def _capitalized(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
+
+
 class ChatController(QObject):
     """One session at a time for one window."""
 
@@ -50,6 +55,8 @@ class ChatController(QObject):
     joined = Signal(str)
     #: Reason (empty after a plain stop) and whether it was an error.
     ended = Signal(str, bool)
+    #: The connection was lost and attempt N to make it again is scheduled.
+    reconnecting = Signal(int)
 
     def __init__(self, model: ChatModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -234,6 +241,15 @@ class ChatController(QObject):
                 self.status_changed.emit(text, False)
                 self.joined.emit(event.nick)
                 system(text)
+            elif isinstance(event, Reconnecting):
+                text = self.tr("{0} — reconnecting in {1:g} s (attempt {2})…").format(
+                    _capitalized(event.reason), event.delay, event.attempt
+                )
+                self.status_changed.emit(text, True)
+                self.members_changed.emit([])
+                if event.attempt == 1:
+                    system(self.tr("{0} — reconnecting…").format(_capitalized(event.reason)), True)
+                self.reconnecting.emit(event.attempt)
             elif isinstance(event, SessionEnded):
                 self._on_ended(event, system)
         self.model.append(rows)

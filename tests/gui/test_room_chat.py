@@ -128,16 +128,44 @@ def test_a_second_room_on_a_used_port_fails_and_the_first_keeps_working(open_win
     first.wait_received("the first room still works")
 
 
-def test_clients_are_told_when_the_room_closes(open_window):
+def test_clients_are_told_when_the_room_closes_and_rejoin_when_it_is_back(open_window):
     host = open_window()
     port = host.host("host")
     client = open_window()
     client.join(port, "guest")
-    with client.qtbot.waitSignal(client.window.controller.ended, timeout=5000) as ended:
+    with client.qtbot.waitSignal(client.window.controller.reconnecting, timeout=5000):
         host.stop()
-    assert ended.args[1] is True
     assert "closed" in client.status()
+    assert "reconnecting" in client.status()
     assert client.people() == []
+    assert client.window.controller.running  # still trying, until the user disconnects
+
+    client.type_and_enter("typed while the room was away")
+    own = [e for e in client.window.model.entries() if e.kind is EntryKind.OWN][-1]
+    assert own.delivery is Delivery.SENDING
+
+    with client.qtbot.waitSignal(client.window.controller.joined, timeout=10000):
+        host.host("host again", port=port)
+    host.wait_received("typed while the room was away")
+    client.qtbot.waitUntil(lambda: own.delivery is Delivery.DELIVERED)
+    host.type_and_enter("welcome back")
+    client.wait_received("welcome back")
+    assert client.texts(EntryKind.PEER).count("welcome back") == 1
+    assert host.texts(EntryKind.PEER).count("typed while the room was away") == 1
+
+
+def test_disconnect_while_reconnecting_stops_trying(open_window):
+    host = open_window()
+    port = host.host("host")
+    client = open_window()
+    client.join(port, "guest")
+    with client.qtbot.waitSignal(client.window.controller.reconnecting, timeout=5000):
+        host.stop()
+    client.type_and_enter("never sent")
+    client.stop()
+    own = [e for e in client.window.model.entries() if e.kind is EntryKind.OWN][-1]
+    assert own.delivery is Delivery.FAILED
+    assert not client.window.controller.running
 
 
 def test_a_client_that_sends_garbage_is_dropped_and_others_carry_on(open_window):
