@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Add the built gui_chat (dist/gui_chat/gui_chat) to the desktop's application menu
-# for the current user: installs the .desktop entry and the 256 px icon under
-# ~/.local/share. Run scripts/build.sh first. Undo with: scripts/install_desktop_entry.sh --remove
+# Add the built gui_chat (dist/gui_chat/gui_chat, from scripts/build.sh) to the desktop's
+# application menu for the current user: installs the .desktop entry into
+# ~/.local/share/applications and the 256 px icon into
+# ~/.local/share/icons/hicolor/256x256/apps. The entry runs the binary by absolute path.
+#
+#   scripts/install_desktop_entry.sh            install (or update)
+#   scripts/install_desktop_entry.sh --remove   uninstall
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,9 +16,12 @@ entry="$apps_dir/gui_chat.desktop"
 icon="$icon_dir/gui_chat.png"
 
 refresh() {
-  command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database -q "$apps_dir" || true
-  command -v gtk-update-icon-cache >/dev/null 2>&1 \
-    && gtk-update-icon-cache -q -t "$data_home/icons/hicolor" 2>/dev/null || true
+  if command -v update-desktop-database >/dev/null 2>&1; then
+    update-desktop-database -q "$apps_dir" || true
+  fi
+  if command -v gtk-update-icon-cache >/dev/null 2>&1; then
+    gtk-update-icon-cache -q -t "$data_home/icons/hicolor" 2>/dev/null || true
+  fi
 }
 
 if [ "${1:-}" = "--remove" ]; then
@@ -30,10 +37,20 @@ if [ ! -x "$binary" ]; then
   exit 1
 fi
 
+# Quote the path for the Exec key (desktop entry spec: escape \ " ` $ inside quotes).
+quoted="$binary"
+for ch in '\' '"' '`' '$'; do quoted="${quoted//"$ch"/\\$ch}"; done
+quoted="${quoted//\\/\\\\}"  # the key's own string escaping doubles every backslash
+
 mkdir -p "$apps_dir" "$icon_dir"
 install -m 644 resources/icons/gui_chat_256.png "$icon"
-# Point Exec at the absolute path of the built binary (quoted in case it has spaces).
-sed "s|^Exec=.*|Exec=\"$binary\"|" resources/linux/gui_chat.desktop > "$entry"
-chmod 644 "$entry"
+while IFS= read -r line; do
+  case "$line" in
+    Exec=*) printf 'TryExec=%s\nExec="%s"\n' "$binary" "$quoted" ;;
+    *) printf '%s\n' "$line" ;;
+  esac
+done < resources/linux/gui_chat.desktop > "$entry.tmp"
+chmod 644 "$entry.tmp"
+mv "$entry.tmp" "$entry"
 refresh
-echo "Installed $entry (Exec=$binary) and $icon"
+echo "Installed $entry (runs $binary) and $icon"

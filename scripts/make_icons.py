@@ -19,8 +19,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt  # noqa: E402
-from PySide6.QtGui import (  # noqa: E402
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt
+from PySide6.QtGui import (
     QColor,
     QGuiApplication,
     QImage,
@@ -119,9 +119,7 @@ def path_data(path: QPainterPath) -> str:
         else:  # a cubic curve: this element and the next two data elements
             c1, c2 = element, path.elementAt(index + 1)
             end = path.elementAt(index + 2)
-            parts.append(
-                f"C{c1.x:.1f} {c1.y:.1f} {c2.x:.1f} {c2.y:.1f} {end.x:.1f} {end.y:.1f}"
-            )
+            parts.append(f"C{c1.x:.1f} {c1.y:.1f} {c2.x:.1f} {c2.y:.1f} {end.x:.1f} {end.y:.1f}")
             index += 3
     if started:
         parts.append("Z")
