@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from gui_chat import APP_NAME, __version__
 from gui_chat.logs import setup_logging
 from gui_chat.resources import resource_path
+from gui_chat.ui.options import AppOptions
 
 log = logging.getLogger("gui_chat.app")
 
@@ -33,14 +34,14 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def run_app(log_level: str = "INFO") -> int:
+def run_app(options: AppOptions | None = None, log_level: str = "INFO") -> int:
     """Show the main window and run until it is closed."""
     started = time.perf_counter()
     setup_logging(log_level)
     app = create_application()
     from gui_chat.ui.main_window import MainWindow
 
-    window = MainWindow()
+    window = MainWindow(options)
     window.show()
     if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
 
@@ -52,5 +53,5 @@ def run_app(log_level: str = "INFO") -> int:
         QTimer.singleShot(0, report_and_quit)
     log.info("%s %s started", APP_NAME, __version__)
     code = app.exec()
-    window.controller.stop()
+    window.close()  # stops the session and discovery, joining their threads
     return code

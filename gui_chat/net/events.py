@@ -109,3 +109,23 @@ class Reconnecting(SessionEvent):
     reason: str
     delay: float
     attempt: int
+
+
+@dataclass(frozen=True)
+class PeerFound(SessionEvent):
+    """Discovery heard a room (``kind`` "room") or a UDP peer ("udp"), or news of one."""
+
+    key: str  # stays the same while it keeps announcing
+    kind: str
+    name: str
+    nick: str
+    host: str
+    port: int
+    members: int
+
+
+@dataclass(frozen=True)
+class PeerGone(SessionEvent):
+    """A room or peer found earlier stopped announcing itself."""
+
+    key: str

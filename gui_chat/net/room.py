@@ -65,6 +65,18 @@ class Keepalive:
     hello_within: float = 10.0
     frame_within: float = 30.0
 
+    @classmethod
+    def from_seconds(cls, seconds: float | None) -> Keepalive:
+        """Timing from one number: ping after ``seconds``, give up after 3.5 × that."""
+        if not seconds:
+            return cls()
+        return cls(
+            ping_after=seconds,
+            dead_after=seconds * 3.5,
+            hello_within=max(seconds, 2.0),
+            frame_within=max(seconds * 3, 5.0),
+        )
+
 
 @dataclass(frozen=True)
 class RoomConfig:

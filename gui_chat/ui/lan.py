@@ -20,3 +20,23 @@ def lan_ipv4_addresses() -> list[str]:
             target = loopback if ip.isLoopback() else found
             target.append(ip.toString())
     return found + loopback
+
+
+def lan_broadcast_addresses() -> list[str]:
+    """Broadcast addresses of the IPv4 networks this machine is on (no loopback)."""
+    found: list[str] = []
+    for interface in QNetworkInterface.allInterfaces():
+        flags = interface.flags()
+        if not flags & QNetworkInterface.InterfaceFlag.IsUp:
+            continue
+        if not flags & QNetworkInterface.InterfaceFlag.CanBroadcast:
+            continue
+        for entry in interface.addressEntries():
+            broadcast = entry.broadcast()
+            if broadcast.isNull() or entry.ip().isLoopback():
+                continue
+            if broadcast.protocol() == QAbstractSocket.NetworkLayerProtocol.IPv4Protocol:
+                address = broadcast.toString()
+                if address not in found:
+                    found.append(address)
+    return found

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import time
+
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -23,13 +26,19 @@ from PySide6.QtWidgets import (
 )
 
 from gui_chat import APP_NAME
+from gui_chat.net.discovery import DiscoveryConfig
+from gui_chat.net.events import PeerFound
+from gui_chat.net.room import Keepalive
 from gui_chat.protocol.raw import LINE_ENDINGS
 from gui_chat.ui.chat_controller import ChatController
 from gui_chat.ui.chat_delegate import ChatDelegate
-from gui_chat.ui.chat_model import ENTRY_ROLE, ChatEntry, ChatModel
+from gui_chat.ui.chat_model import ENTRY_ROLE, ChatEntry, ChatModel, EntryKind
 from gui_chat.ui.connection_panel import ConnectionPanel
+from gui_chat.ui.discovery_controller import DiscoveryController
 from gui_chat.ui.message_input import MessageInput
-from gui_chat.ui.session_settings import Mode
+from gui_chat.ui.nearby_panel import NearbyPanel
+from gui_chat.ui.options import AppOptions
+from gui_chat.ui.session_settings import Mode, SessionSettings
 
 
 class ChatView(QListView):
@@ -124,15 +133,20 @@ class RawOptions(QWidget):
 class MainWindow(QMainWindow):
     """One chat session per window; several windows can run side by side."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, options: AppOptions | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.options = options or AppOptions()
+        self._announced_port = 0
         self.setWindowTitle(APP_NAME)
-        self.resize(960, 640)
+        self.resize(960, 680)
 
         self.model = ChatModel(self)
         self.controller = ChatController(self.model, self)
+        discovery = DiscoveryConfig() if self.options.discovery else None
+        self.discovery = DiscoveryController(discovery, self)
 
         self.panel = ConnectionPanel()
+        self.nearby = NearbyPanel(self.discovery.enabled)
         self.people = QListWidget(objectName="people")
         self.people.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         people_box = QGroupBox(self.tr("People"))
@@ -142,6 +156,7 @@ class MainWindow(QMainWindow):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.panel)
+        left_layout.addWidget(self.nearby, 1)
         left_layout.addWidget(people_box, 1)
 
         self.chat_view = ChatView()
@@ -176,7 +191,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
         self._show_status(self.tr("Choose a mode and press Start."), False)
 
-        self.panel.start_requested.connect(self.controller.start)
+        self.panel.start_requested.connect(self._start)
         self.panel.stop_requested.connect(self.controller.stop)
         self.panel.target_changed.connect(self.controller.set_udp_target)
         self.input.submitted.connect(self._send)
@@ -185,6 +200,13 @@ class MainWindow(QMainWindow):
         self.controller.running_changed.connect(self._on_running_changed)
         self.controller.members_changed.connect(self._show_members)
         self.controller.bound.connect(self.panel.show_bound)
+        self.controller.bound.connect(self._announce)
+        self.controller.members_changed.connect(self._announce_members)
+        self.controller.running_changed.connect(self._withdraw_when_stopped)
+        self.discovery.found.connect(self.nearby.found)
+        self.discovery.gone.connect(self.nearby.gone)
+        self.discovery.notice.connect(self._discovery_notice)
+        self.nearby.join_requested.connect(self.join_found)
         QShortcut(QKeySequence.StandardKey.Copy, self.chat_view, self.chat_view.copy_selected)
         options = self.raw_options
         options.hex_view_box.toggled.connect(self.model.set_hex_view)
@@ -195,6 +217,60 @@ class MainWindow(QMainWindow):
         self.panel.framing_box.currentIndexChanged.connect(self._show_raw_options)
         self._show_raw_options()
         self._on_running_changed(False)
+
+    @Slot(object)
+    def _start(self, settings: SessionSettings) -> None:
+        keepalive = Keepalive.from_seconds(self.options.keepalive)
+        self.controller.start(dataclasses.replace(settings, keepalive=keepalive))
+
+    @Slot(object)
+    def join_found(self, peer: PeerFound) -> None:
+        """Join a room (or chat with a UDP peer) that discovery found."""
+        self.panel.set_raw(False)
+        self.panel.remote_host_edit.setText(peer.host)
+        self.panel.remote_port_box.setValue(peer.port)
+        if peer.kind == "udp":
+            if self.controller.running and self.panel.mode() is Mode.UDP:
+                self.controller.set_udp_target(peer.host, peer.port)
+                return
+            self.panel.set_mode(Mode.UDP)
+        else:
+            self.panel.set_mode(Mode.JOIN)
+        self._start(self.panel.settings())
+
+    @Slot(str, int)
+    def _announce(self, _host: str, port: int) -> None:
+        settings = self.controller.settings
+        if settings is None or settings.raw or settings.mode is Mode.JOIN:
+            return
+        self._announced_port = port
+        if settings.mode is Mode.HOST:
+            self.discovery.announce("room", settings.room_name, self.controller.nick, port, 1)
+        else:
+            self.discovery.announce("udp", "", self.controller.nick, port, 0)
+
+    @Slot(list)
+    def _announce_members(self, members: list[str]) -> None:
+        settings = self.controller.settings
+        hosting = settings is not None and settings.mode is Mode.HOST and not settings.raw
+        if members and hosting and self._announced_port:
+            assert settings is not None
+            self.discovery.announce(
+                "room",
+                settings.room_name,
+                self.controller.nick,
+                self._announced_port,
+                len(members),
+            )
+
+    @Slot(bool)
+    def _withdraw_when_stopped(self, running: bool) -> None:
+        if not running:
+            self.discovery.withdraw()
+
+    @Slot(str)
+    def _discovery_notice(self, text: str) -> None:
+        self.model.append([ChatEntry(EntryKind.ERROR, text, time.time())])
 
     @Slot(str)
     def _send(self, text: str) -> None:
@@ -243,4 +319,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.controller.stop()
+        self.discovery.stop()
         super().closeEvent(event)

@@ -14,8 +14,9 @@ from gui_chat.net.raw import (
     RawTcpServer,
     RawUdpPeer,
 )
-from gui_chat.net.room import RoomConfig, RoomServer
+from gui_chat.net.room import Keepalive, RoomConfig, RoomServer
 from gui_chat.net.udp import UdpConfig, UdpPeer
+from gui_chat.protocol import normalize_nick
 
 DEFAULT_ROOM_PORT = 50007
 DEFAULT_UDP_PORT = 50008
@@ -39,6 +40,11 @@ class SessionSettings:
     raw: bool = False
     #: Python codec for raw mode text.
     encoding: str = "utf-8"
+    keepalive: Keepalive = Keepalive()
+
+    @property
+    def room_name(self) -> str:
+        return f"{normalize_nick(self.nick)}'s room"
 
     def problem(self) -> str:
         """What is missing before these settings can start a session, or ``""``."""
@@ -56,12 +62,22 @@ class SessionSettings:
             if self.raw:
                 config = RawServerConfig(self.local_host, self.local_port, self.encoding)
                 return RawTcpServer(config, sink)
-            return RoomServer(RoomConfig(self.local_host, self.local_port, self.nick), sink)
+            room = RoomConfig(
+                self.local_host,
+                self.local_port,
+                self.nick,
+                self.room_name,
+                keepalive=self.keepalive,
+            )
+            return RoomServer(room, sink)
         if self.mode is Mode.JOIN:
             if self.raw:
                 config = RawClientConfig(self.remote_host, self.remote_port, self.encoding)
                 return RawTcpClient(config, sink)
-            return RoomClient(ClientConfig(self.remote_host, self.remote_port, self.nick), sink)
+            client = ClientConfig(
+                self.remote_host, self.remote_port, self.nick, keepalive=self.keepalive
+            )
+            return RoomClient(client, sink)
         udp = UdpConfig(
             self.local_host, self.local_port, self.remote_host, self.remote_port, self.nick
         )

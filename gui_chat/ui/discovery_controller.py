@@ -1,0 +1,71 @@
+"""Runs LAN discovery for a window: what is out there, and what we announce."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from gui_chat.net.discovery import Discovery, DiscoveryConfig
+from gui_chat.net.events import Notice, PeerFound, PeerGone, SessionEnded, SessionEvent
+from gui_chat.net.loop import EventSink
+from gui_chat.ui.lan import lan_broadcast_addresses
+from gui_chat.workers import SessionWorker
+
+
+class DiscoveryController(QObject):
+    """Starts discovery (if enabled) and relays what it finds as signals."""
+
+    found = Signal(object)  # PeerFound
+    gone = Signal(str)  # key
+    #: A sentence about discovery itself (e.g. its port is unavailable, or it stopped).
+    notice = Signal(str)
+
+    def __init__(self, config: DiscoveryConfig | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._worker: SessionWorker | None = None
+        if config is not None:
+            if config.broadcast_to is None:
+                config = DiscoveryConfig(
+                    config.port,
+                    config.interval,
+                    config.forget_after,
+                    tuple(lan_broadcast_addresses()),
+                )
+
+            def make(sink: EventSink) -> Discovery:
+                return Discovery(config, sink)
+
+            self._worker = SessionWorker(make, "discovery")
+            self._worker.events.connect(self._on_events)
+            self._worker.start()
+
+    @property
+    def enabled(self) -> bool:
+        return self._worker is not None
+
+    def announce(self, kind: str, name: str, nick: str, port: int, members: int) -> None:
+        if self._worker is not None:
+            self._worker.session.announce(kind, name, nick, port, members)  # type: ignore[attr-defined]
+
+    def withdraw(self) -> None:
+        if self._worker is not None:
+            self._worker.session.withdraw()  # type: ignore[attr-defined]
+
+    def stop(self) -> None:
+        """Stop discovery and join its thread."""
+        if self._worker is not None:
+            self._worker.stop()
+
+    def thread_alive(self) -> bool:
+        return self._worker is not None and self._worker.is_running()
+
+    @Slot(list)
+    def _on_events(self, events: list[SessionEvent]) -> None:
+        for event in events:
+            if isinstance(event, PeerFound):
+                self.found.emit(event)
+            elif isinstance(event, PeerGone):
+                self.gone.emit(event.key)
+            elif isinstance(event, Notice):
+                self.notice.emit(event.text)
+            elif isinstance(event, SessionEnded) and event.error:
+                self.notice.emit(self.tr("Discovery stopped: {0}").format(event.reason))

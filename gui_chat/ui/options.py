@@ -1,0 +1,13 @@
+"""Choices made on the command line that shape every window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AppOptions:
+    #: Announce and look for rooms and peers on the LAN (UDP broadcast).
+    discovery: bool = False
+    #: Keepalive interval in seconds (None: the default of 10 s).
+    keepalive: float | None = None
