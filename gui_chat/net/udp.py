@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import selectors
 import socket
+import sys
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -37,6 +38,13 @@ MAX_DATAGRAMS_PER_TURN = 2000
 REMEMBERED_IDS = 4096
 NOTICE_EVERY = 5.0  # seconds between two "bad datagram" notices about one address
 
+# Linux only tells an unconnected UDP socket that a datagram was refused ("port
+# unreachable") when asked to queue such errors; each one names its destination.
+_RECEIVE_ERRORS = sys.platform.startswith("linux")
+_IP_RECVERR = 11
+_IPV6_RECVERR = 25
+_MSG_ERRQUEUE = 0x2000
+
 
 @dataclass(frozen=True)
 class Retransmit:
@@ -45,7 +53,7 @@ class Retransmit:
     first_wait: float = 0.25
     factor: float = 2.0
     max_wait: float = 2.0
-    tries: int = 6
+    tries: int = 8
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,11 @@ class UdpPeer(SessionLoop):
     def open(self) -> None:
         config = self.config
         self._sock = bound_socket(config.local_host, config.local_port, socket.SOCK_DGRAM)
+        if _RECEIVE_ERRORS:
+            if self._sock.family == socket.AF_INET6:
+                self._sock.setsockopt(socket.IPPROTO_IPV6, _IPV6_RECVERR, 1)
+            else:
+                self._sock.setsockopt(socket.IPPROTO_IP, _IP_RECVERR, 1)
         self.watch(self._sock, selectors.EVENT_READ, self._read)
         host, port = sockname(self._sock)
         log.info("UDP bound to %s", format_address(host, port))
@@ -195,14 +208,44 @@ class UdpPeer(SessionLoop):
                 datagram, sender = self._sock.recvfrom(RECV_SIZE)
             except (BlockingIOError, InterruptedError):
                 return
-            except ConnectionRefusedError:
-                # Linux reports an earlier datagram's "port unreachable" here.
-                self._notice_once(self._target_text, f"nobody is listening at {self._target_text}")
+            except (ConnectionRefusedError, ConnectionResetError):
+                # The peer's machine answered an earlier datagram with "port unreachable".
+                self._refused(self._drain_error_queue())
                 continue
             except OSError as exc:
                 self.emit(Notice(f"receiving failed: {exc.strerror or exc}", warning=True))
                 return
             self._handle(datagram, sender)
+
+    def _drain_error_queue(self) -> set[tuple]:
+        """Linux: the destinations whose datagrams came back as errors (and clear them)."""
+        refused: set[tuple] = set()
+        if not _RECEIVE_ERRORS:
+            return refused
+        assert self._sock is not None
+        for _ in range(MAX_DATAGRAMS_PER_TURN):
+            try:
+                _data, _ancillary, _flags, destination = self._sock.recvmsg(1, 512, _MSG_ERRQUEUE)
+            except OSError:  # empty (BlockingIOError) or not supported
+                break
+            refused.add(tuple(destination[:2]))
+        return refused
+
+    def _refused(self, destinations: set[tuple]) -> None:
+        """Fail at once what waits for a peer whose machine says nobody listens there."""
+        if not destinations and self._target is not None:
+            destinations = {tuple(self._target[:2])}
+        for destination in destinations:
+            text = format_address(str(destination[0]), int(destination[1]))
+            reason = f"nobody is listening at {text} (port unreachable)"
+            waiting = [
+                i for i, item in self._outgoing.items() if tuple(item.target[:2]) == destination
+            ]
+            for message_id in waiting:
+                del self._outgoing[message_id]
+                self.emit(ChatFailed(message_id, reason))
+            if not waiting:
+                self._notice_once(text, reason)
 
     def _handle(self, datagram: bytes, sender: tuple) -> None:
         address = format_address(sender[0], sender[1])
