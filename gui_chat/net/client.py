@@ -170,6 +170,7 @@ class RoomClient(StreamClient):
 
     def _welcome(self, welcome: Welcome) -> None:
         self._welcomed = self._ever_welcomed = True
+        self.confirm_connection()
         if welcome.room_id != self._room_id:  # a new room (or the host restarted it)
             self._room_id = welcome.room_id
             self._last_seq = 0

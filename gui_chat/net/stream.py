@@ -293,7 +293,8 @@ class StreamClient(_Writer):
         self.backoff = backoff
         self.peer: StreamPeer | None = None
         self.connected = False
-        self.attempt = 0  # reconnection attempts since the connection was lost
+        self.attempt = 0  # reconnection attempts since the last confirmed connection
+        self._reconnecting = False
         self._deadline = 0.0
         self._retry_at: float | None = None
 
@@ -341,15 +342,14 @@ class StreamClient(_Writer):
             self._failed(translate(OSError(code, os.strerror(code)), self.host, self.port))
             return
         self.connected = True
-        self.attempt = 0
-        peer.last_received = peer.last_sent = time.monotonic()
+        peer.connected_at = peer.last_received = peer.last_sent = time.monotonic()
         self.rewatch(peer.sock, selectors.EVENT_READ, peer.handler)
         self.on_connected(peer)
         self.flush(peer)
 
     def _failed(self, error: NetError) -> None:
         """A connection attempt failed: end the session, or try again while reconnecting."""
-        if self.attempt == 0:
+        if not self._reconnecting:
             raise error
         self._close_peer()
         self._schedule_reconnect(str(error))
@@ -394,7 +394,13 @@ class StreamClient(_Writer):
             raise SessionOver(sentence, error=True)
         self._close_peer()
         self.on_disconnected()
+        self._reconnecting = True
         self._schedule_reconnect(sentence)
+
+    def confirm_connection(self) -> None:
+        """The other side proved to be what we wanted: the next loss starts a new backoff."""
+        self.attempt = 0
+        self._reconnecting = False
 
     # hooks
     def new_peer(self, sock: socket.socket, address: str) -> StreamPeer:

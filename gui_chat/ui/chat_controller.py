@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+import sqlite3
 import time
 import uuid
 
@@ -28,6 +30,7 @@ from gui_chat.net.events import (
 from gui_chat.net.udp import UdpPeer
 from gui_chat.protocol import MAX_TEXT_LENGTH, LocalProtocolError, normalize_nick
 from gui_chat.protocol.raw import encode_text, parse_hex
+from gui_chat.store.history import History, StoredMessage
 from gui_chat.ui.chat_model import ChatEntry, ChatModel, Delivery, EntryKind
 from gui_chat.ui.session_settings import Mode, SessionSettings
 from gui_chat.workers import SessionWorker
@@ -36,6 +39,31 @@ log = logging.getLogger("gui_chat.ui")
 
 #: Consecutive raw chunks from one peer in one batch are shown as one entry up to this.
 MAX_MERGED_RAW = 1024 * 1024
+
+
+def _stored_fields(entry: ChatEntry) -> tuple:
+    return (
+        entry.ts,
+        entry.kind.value,
+        entry.sender,
+        entry.address,
+        entry.text,
+        entry.message_id,
+        entry.delivery.value,
+    )
+
+
+def _entry_from_stored(message: StoredMessage) -> ChatEntry:
+    return ChatEntry(
+        EntryKind(message.kind),
+        message.text,
+        message.ts,
+        sender=message.sender,
+        address=message.address,
+        message_id=message.message_id,
+        delivery=Delivery(message.delivery),
+        from_history=True,
+    )
 
 
 def _capitalized(sentence: str) -> str:
@@ -57,10 +85,17 @@ class ChatController(QObject):
     ended = Signal(str, bool)
     #: The connection was lost and attempt N to make it again is scheduled.
     reconnecting = Signal(int)
+    #: Messages from others arrived: how many, and whether one of them names us.
+    incoming = Signal(int, bool)
 
-    def __init__(self, model: ChatModel, parent: QObject | None = None) -> None:
+    def __init__(
+        self, model: ChatModel, history: History | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.model = model
+        self.history = history
+        self.conversation = ""
+        self._oldest_stored: int | None = None
         self._worker: SessionWorker | None = None
         self._settings: SessionSettings | None = None
         self._running = False
@@ -92,6 +127,7 @@ class ChatController(QObject):
         self.stop()
         self._worker = None  # the previous worker's thread has been joined by stop()
         self._settings = settings
+        self.open_conversation(settings.conversation)
         self.nick = normalize_nick(settings.nick)
         worker = SessionWorker(settings.make_session, settings.mode.value)
         worker.events.connect(self._on_events)
@@ -131,9 +167,9 @@ class ChatController(QObject):
             message_id=message_id,
             delivery=Delivery.SENDING,
         )
-        self.model.append([entry])
+        self._show([entry])
         if not self._worker.session.send_chat(message_id, text):  # type: ignore[attr-defined]
-            self.model.set_delivery(message_id, Delivery.FAILED, self.tr("the session had ended"))
+            self._mark(message_id, Delivery.FAILED, self.tr("the session had ended"))
         return True
 
     def _send_raw(self, text: str) -> bool:
@@ -158,10 +194,10 @@ class ChatController(QObject):
             delivery=Delivery.SENDING,
             raw=data,
         )
-        self.model.append([entry])
+        self._show([entry])
         session = self._worker.session
         if not session.send_raw(message_id, data, self.send_target):  # type: ignore[attr-defined]
-            self.model.set_delivery(message_id, Delivery.FAILED, self.tr("the session had ended"))
+            self._mark(message_id, Delivery.FAILED, self.tr("the session had ended"))
         return True
 
     def set_udp_target(self, host: str, port: int) -> None:
@@ -205,12 +241,13 @@ class ChatController(QObject):
                         event.ts or now,
                         sender=event.sender,
                         address=event.address,
+                        mention=self.mentions_me(event.text),
                     )
                 )
             elif isinstance(event, ChatDelivered):
-                self.model.set_delivery(event.id, Delivery.DELIVERED)
+                self._mark(event.id, Delivery.DELIVERED)
             elif isinstance(event, ChatFailed):
-                self.model.set_delivery(event.id, Delivery.FAILED, event.reason)
+                self._mark(event.id, Delivery.FAILED, event.reason)
                 self.status_changed.emit(self.tr("Not delivered: {0}").format(event.reason), True)
             elif isinstance(event, PeerJoined):
                 where = f" ({event.address})" if event.address else ""
@@ -252,7 +289,70 @@ class ChatController(QObject):
                 self.reconnecting.emit(event.attempt)
             elif isinstance(event, SessionEnded):
                 self._on_ended(event, system)
+        self._show(rows)
+
+    # ----- rows and history ---------------------------------------------------------------
+    def open_conversation(self, key: str) -> None:
+        """Show conversation ``key``: its recent history, or an empty view."""
+        if key == self.conversation:
+            return
+        self.conversation = key
+        self.model.clear()
+        self._oldest_stored = None
+        self.load_older()
+
+    def load_older(self, count: int = 100) -> int:
+        """Put up to ``count`` older stored messages above the first; how many came."""
+        if self.history is None or not self.conversation:
+            return 0
+        if self._oldest_stored is not None and self._oldest_stored <= 1:
+            return 0
+        try:
+            stored = self.history.recent(self.conversation, count, before=self._oldest_stored)
+        except sqlite3.Error as exc:
+            self._history_failed(exc)
+            return 0
+        if stored:
+            self._oldest_stored = stored[0].row
+            self.model.prepend([_entry_from_stored(message) for message in stored])
+        else:
+            self._oldest_stored = 1
+        return len(stored)
+
+    def _show(self, rows: list[ChatEntry]) -> None:
+        """Add rows to the view and the history, and tell the window about new ones."""
+        if not rows:
+            return
         self.model.append(rows)
+        if self.history is not None and self.conversation:
+            try:
+                self.history.add(self.conversation, [_stored_fields(row) for row in rows])
+            except sqlite3.Error as exc:
+                self._history_failed(exc)
+        incoming = [row for row in rows if row.kind is EntryKind.PEER]
+        if incoming:
+            self.incoming.emit(len(incoming), any(row.mention for row in incoming))
+
+    def _mark(self, message_id: str, delivery: Delivery, detail: str = "") -> None:
+        self.model.set_delivery(message_id, delivery, detail)
+        if self.history is not None:
+            try:
+                self.history.set_delivery(message_id, delivery.value)
+            except sqlite3.Error as exc:
+                self._history_failed(exc)
+
+    def _history_failed(self, exc: Exception) -> None:
+        log.error("history failed: %s", exc)
+        self.history = None
+        self.status_changed.emit(
+            self.tr("History is off: it could not be written ({0}).").format(exc), True
+        )
+
+    def mentions_me(self, text: str) -> bool:
+        nick = self.nick.strip()
+        if not nick:
+            return False
+        return re.search(rf"(?<!\w){re.escape(nick)}(?!\w)", text, re.IGNORECASE) is not None
 
     def _on_listening(self, event: Listening, system) -> None:
         address = format_address(event.host, event.port)

@@ -40,16 +40,24 @@ class ChatEntry:
     delivery: Delivery = Delivery.NONE
     detail: str = ""  # e.g. why a message failed
     raw: bytes | None = None  # the bytes, in raw mode (for the hex view)
+    mention: bool = False  # a peer's message that names us
+    from_history: bool = False  # loaded from an earlier session
     layout_cache: dict[int, Any] = field(default_factory=dict, repr=False)
+    position: int = field(default=0, repr=False)  # set by the model
 
 
 class ChatModel(QAbstractListModel):
-    """Chat entries in arrival order; own messages can be marked delivered or failed."""
+    """Chat entries in order; new ones are appended, older history is prepended.
+
+    Each entry knows its position (row + the number of rows ever prepended), so the
+    row of an own message is found in constant time however much history came above.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._entries: list[ChatEntry] = []
-        self._row_of_id: dict[str, int] = {}
+        self._entry_of_id: dict[str, ChatEntry] = {}
+        self._first_position = 0
         self.hex_view = False
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -80,18 +88,35 @@ class ChatModel(QAbstractListModel):
             return
         first = len(self._entries)
         self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
-        for row, entry in enumerate(entries, first):
-            if entry.message_id and entry.kind is EntryKind.OWN:
-                self._row_of_id[entry.message_id] = row
+        position = self._first_position + first
+        for offset, entry in enumerate(entries):
+            entry.position = position + offset
+            self._remember(entry)
         self._entries.extend(entries)
         self.endInsertRows()
 
+    def prepend(self, entries: list[ChatEntry]) -> None:
+        """Add older ``entries`` above the first row with a single insert notification."""
+        if not entries:
+            return
+        self.beginInsertRows(QModelIndex(), 0, len(entries) - 1)
+        self._first_position -= len(entries)
+        for offset, entry in enumerate(entries):
+            entry.position = self._first_position + offset
+            self._remember(entry)
+        self._entries[:0] = entries
+        self.endInsertRows()
+
+    def _remember(self, entry: ChatEntry) -> None:
+        if entry.message_id and entry.kind is EntryKind.OWN:
+            self._entry_of_id[entry.message_id] = entry
+
     def set_delivery(self, message_id: str, delivery: Delivery, detail: str = "") -> bool:
         """Mark our message ``message_id``; ``False`` if there is no such message."""
-        row = self._row_of_id.get(message_id)
-        if row is None:
+        entry = self._entry_of_id.get(message_id)
+        if entry is None:
             return False
-        entry = self._entries[row]
+        row = entry.position - self._first_position
         entry.delivery = delivery
         entry.detail = detail
         entry.layout_cache.clear()
@@ -113,5 +138,6 @@ class ChatModel(QAbstractListModel):
     def clear(self) -> None:
         self.beginResetModel()
         self._entries.clear()
-        self._row_of_id.clear()
+        self._entry_of_id.clear()
+        self._first_position = 0
         self.endResetModel()

@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
         self.resize(960, 680)
 
         self.model = ChatModel(self)
-        self.controller = ChatController(self.model, self)
+        self.controller = ChatController(self.model, parent=self)
         discovery = DiscoveryConfig() if self.options.discovery else None
         self.discovery = DiscoveryController(discovery, self)
 

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from gui_chat.net.client import ClientConfig, RoomClient
+from gui_chat.net.errors import format_address
 from gui_chat.net.loop import EventSink, SessionLoop
 from gui_chat.net.raw import (
     RawClientConfig,
@@ -41,6 +42,15 @@ class SessionSettings:
     #: Python codec for raw mode text.
     encoding: str = "utf-8"
     keepalive: Keepalive = Keepalive()
+
+    @property
+    def conversation(self) -> str:
+        """The history key of the conversation these settings open."""
+        prefix = "raw " if self.raw else ""
+        if self.mode is Mode.HOST:
+            return f"{prefix}room hosted on {format_address(self.local_host, self.local_port)}"
+        address = format_address(self.remote_host, self.remote_port)
+        return f"{prefix}{'room' if self.mode is Mode.JOIN else 'udp'} {address}"
 
     @property
     def room_name(self) -> str:

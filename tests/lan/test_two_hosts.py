@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from conftest import Host
+from hosts import Host
 
 ROOM_PORT = 50007
 UDP_PORT = 50008

@@ -1,0 +1,1 @@
+"""Local storage: the chat history in SQLite. No Qt and no sockets here."""

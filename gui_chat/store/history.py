@@ -1,0 +1,154 @@
+"""Chat history in SQLite (WAL): every message shown, kept per conversation.
+
+A conversation is named by a key such as ``room 192.168.1.5:50007`` or
+``udp 192.168.1.7:50008``. Each batch of messages is committed as it is shown, so
+a crash loses nothing that was on screen. The schema carries a version
+(``PRAGMA user_version``) and is migrated step by step on open.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+
+# Migration N takes a database from version N-1 to N.
+_MIGRATIONS: dict[int, str] = {
+    1: """
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            conversation TEXT NOT NULL,
+            ts REAL NOT NULL,
+            kind TEXT NOT NULL,
+            sender TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL,
+            message_id TEXT NOT NULL DEFAULT '',
+            delivery TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX messages_by_conversation ON messages (conversation, id);
+        CREATE INDEX messages_by_message_id ON messages (message_id) WHERE message_id != '';
+    """,
+}
+
+
+class HistoryError(Exception):
+    """The history file cannot be used; ``str(err)`` says why in plain words."""
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    row: int  # position in the database, for loading what came before
+    conversation: str
+    ts: float
+    kind: str  # "own", "peer", "system", "error"
+    sender: str
+    address: str
+    text: str
+    message_id: str
+    delivery: str
+
+
+class History:
+    """One history database file; use from one thread (the GUI thread)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+        except (OSError, sqlite3.Error) as exc:
+            raise HistoryError(f"the history in {path} cannot be opened: {exc}") from None
+
+    @property
+    def schema_version(self) -> int:
+        return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise HistoryError(
+                f"the history was written by a newer version (schema {version}); "
+                "it is left untouched"
+            )
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            self._db.execute("BEGIN")
+            for statement in filter(str.strip, _MIGRATIONS[step].split(";")):
+                self._db.execute(statement)
+            self._db.execute(f"PRAGMA user_version = {step}")
+            self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        self._db.close()
+
+    # ----- writing ------------------------------------------------------------------------
+    def add(self, conversation: str, messages: Iterable[tuple]) -> None:
+        """Store ``(ts, kind, sender, address, text, message_id, delivery)`` tuples."""
+        rows = [(conversation, *message) for message in messages]
+        if not rows:
+            return
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                "INSERT INTO messages (conversation, ts, kind, sender, address, text, "
+                "message_id, delivery) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def set_delivery(self, message_id: str, delivery: str) -> None:
+        self._db.execute(
+            "UPDATE messages SET delivery = ? WHERE message_id = ?", (delivery, message_id)
+        )
+
+    def clear(self, conversation: str | None = None) -> None:
+        """Forget one conversation, or everything."""
+        if conversation is None:
+            self._db.execute("DELETE FROM messages")
+        else:
+            self._db.execute("DELETE FROM messages WHERE conversation = ?", (conversation,))
+
+    # ----- reading ------------------------------------------------------------------------
+    def recent(
+        self, conversation: str, limit: int = 100, before: int | None = None
+    ) -> list[StoredMessage]:
+        """The last ``limit`` messages (before row ``before``), oldest first."""
+        cursor = self._db.execute(
+            "SELECT id, conversation, ts, kind, sender, address, text, message_id, delivery "
+            "FROM messages WHERE conversation = ? AND id < ? ORDER BY id DESC LIMIT ?",
+            (conversation, before if before is not None else 2**62, limit),
+        )
+        return [StoredMessage(*row) for row in reversed(cursor.fetchall())]
+
+    def search(self, text: str, limit: int = 200) -> list[StoredMessage]:
+        """Messages containing ``text`` (any case) in every conversation, newest first."""
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        cursor = self._db.execute(
+            "SELECT id, conversation, ts, kind, sender, address, text, message_id, delivery "
+            "FROM messages WHERE text LIKE ? ESCAPE '\\' OR sender LIKE ? ESCAPE '\\' "
+            "ORDER BY id DESC LIMIT ?",
+            (pattern, pattern, limit),
+        )
+        return [StoredMessage(*row) for row in cursor.fetchall()]
+
+    def conversations(self) -> list[str]:
+        cursor = self._db.execute(
+            "SELECT conversation FROM messages GROUP BY conversation ORDER BY MAX(id) DESC"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def export_lines(messages: Iterable[StoredMessage]) -> str:
+    """A conversation as plain text, one message per line block."""
+    out = []
+    for message in messages:
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(message.ts))
+        who = message.sender or ("*" if message.kind in ("system", "error") else "")
+        out.append(f"[{stamp}] {who}: {message.text}" if who else f"[{stamp}] {message.text}")
+    return "\n".join(out) + ("\n" if out else "")

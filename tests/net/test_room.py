@@ -1,0 +1,475 @@
+"""The TCP room on real sockets: relaying, nicknames, hostile and vanishing peers."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+
+from gui_chat.net.events import (
+    ChatDelivered,
+    ChatFailed,
+    ChatReceived,
+    Connected,
+    Listening,
+    MembersChanged,
+    Notice,
+    PeerJoined,
+    PeerLeft,
+    Reconnecting,
+    SessionEnded,
+)
+from gui_chat.net.room import Keepalive
+from gui_chat.net.stream import Backoff
+from gui_chat.protocol import MAX_TEXT_LENGTH
+
+from .conftest import Raw, Session, Sessions, frame, port_of
+
+FAST = Keepalive(ping_after=0.2, dead_after=0.6, hello_within=0.5, frame_within=0.5)
+QUICK_RETRY = Backoff(first=0.1, longest=0.2)
+
+
+def chat_between(sender: Session, receiver: Session, message_id: str, text: str) -> None:
+    """``sender`` says ``text``; ``receiver`` gets it and ``sender`` sees it delivered."""
+    assert sender.loop.send_chat(message_id, text)  # type: ignore[attr-defined]
+    got = receiver.wait_for(ChatReceived, lambda e: e.id == message_id)
+    assert got.text == text
+    sender.wait_for(ChatDelivered, lambda e: e.id == message_id)
+
+
+# ----- joining ------------------------------------------------------------------------------
+def test_three_clients_connecting_at_once_are_all_welcomed(sessions: Sessions, raw: Raw) -> None:
+    room = sessions.room(nick="host", room_name="lobby")
+    port = port_of(room)
+    peers = [raw.connect(port) for _ in range(3)]  # all three connected before any hello
+    for number, peer in enumerate(peers):
+        peer.send(t="hello", nick=f"user{number}", version=1)
+    welcomes = [peer.recv_until("welcome") for peer in peers]
+
+    assert [w["nick"] for w in welcomes] == ["user0", "user1", "user2"]
+    assert all(w["room"] == "lobby" for w in welcomes)
+    assert welcomes[2]["members"] == ["host", "user0", "user1", "user2"]
+    joined = {room.wait_for(PeerJoined).nick for _ in range(3)}
+    assert joined == {"user0", "user1", "user2"}
+    room.wait_for(MembersChanged, lambda e: len(e.members) == 4)
+    # the first one hears about the other two
+    peers[0].recv_until("join", nick="user2")
+
+
+def test_clients_started_together_all_connect(sessions: Sessions) -> None:
+    port = port_of(sessions.room())
+    clients = [sessions.client(port, nick) for nick in ("ann", "ben", "cat")]
+    assert sorted(c.wait_for(Connected).nick for c in clients) == ["ann", "ben", "cat"]
+    for client in clients:
+        client.wait_for(MembersChanged, lambda e: len(e.members) == 4)
+
+
+def test_duplicate_nicknames_get_a_number(sessions: Sessions) -> None:
+    port = port_of(sessions.room(nick="host"))
+    first = sessions.client(port, "alice")
+    assert first.wait_for(Connected).nick == "alice"
+    second = sessions.client(port, "alice")
+    assert second.wait_for(Connected).nick == "alice (2)"
+    third = sessions.client(port, "host")
+    assert third.wait_for(Connected).nick == "host (2)"
+    members = third.wait_for(MembersChanged).members
+    assert members == ("host", "alice", "alice (2)", "host (2)")
+
+
+# ----- relaying ---------------------------------------------------------------------------
+def test_messages_go_to_everyone_else_but_not_back_to_the_sender(sessions: Sessions) -> None:
+    room = sessions.room(nick="host")
+    port = port_of(room)
+    alice, bob, carol = (sessions.joined(port, nick) for nick in ("alice", "bob", "carol"))
+
+    assert alice.loop.send_chat("m1", "hello all")  # type: ignore[attr-defined]
+    for receiver in (bob, carol):
+        got = receiver.wait_for(ChatReceived, lambda e: e.id == "m1")
+        assert (got.sender, got.text) == ("alice", "hello all")
+        assert got.ts > 0
+    assert room.wait_for(ChatReceived, lambda e: e.id == "m1").sender == "alice"
+    alice.wait_for(ChatDelivered, lambda e: e.id == "m1")
+    # The room acks after relaying, on the same stream: an echo would have come first.
+    assert [e for e in alice.seen if isinstance(e, ChatReceived)] == []
+
+    chat_between(carol, alice, "m2", "hi alice")
+    assert [e.id for e in carol.of_type(ChatReceived)] == ["m1"]  # not her own m2
+    bob.wait_for(ChatReceived, lambda e: e.id == "m2")
+
+
+def test_host_message_reaches_every_client(sessions: Sessions) -> None:
+    room = sessions.room(nick="the host")
+    port = port_of(room)
+    clients = [sessions.joined(port, nick) for nick in ("alice", "bob", "carol")]
+
+    assert room.loop.send_chat("h1", "welcome, everyone")  # type: ignore[attr-defined]
+    room.wait_for(ChatDelivered, lambda e: e.id == "h1")
+    for client in clients:
+        got = client.wait_for(ChatReceived, lambda e: e.id == "h1")
+        assert (got.sender, got.text) == ("the host", "welcome, everyone")
+
+
+def test_room_stamps_the_sender_whatever_the_client_claims(sessions: Sessions, raw: Raw) -> None:
+    port = port_of(sessions.room())
+    bob = sessions.joined(port, "bob")
+    eve = raw.connect(port)
+    assert eve.hello("eve")["nick"] == "eve"
+
+    eve.send(t="chat", id="x", text="hi", sender="mallory", ts=1.0)
+    got = bob.wait_for(ChatReceived, lambda e: e.id == "x")
+    assert got.sender == "eve"
+    assert got.text == "hi"
+    assert got.ts > 1000.0  # stamped by the room, not the 1.0 the client claimed
+    assert eve.recv_until("ack")["id"] == "x"
+
+
+def test_burst_of_frames_in_one_send_is_relayed_whole_and_in_order(
+    sessions: Sessions, raw: Raw
+) -> None:
+    port = port_of(sessions.room())
+    bob = sessions.joined(port, "bob")
+    burst = raw.connect(port)
+    data = frame({"t": "hello", "nick": "burst", "version": 1}) + b"".join(
+        frame({"t": "chat", "id": f"b{n}", "text": f"line {n}"}) for n in range(50)
+    )
+    burst.send_bytes(data)  # 粘包: 51 frames glued together in one sendall
+
+    got = [bob.wait_for(ChatReceived, lambda e: e.id.startswith("b")) for _ in range(50)]
+    assert [e.text for e in got] == [f"line {n}" for n in range(50)]
+    assert {e.sender for e in got} == {"burst"}
+    assert burst.recv_until("welcome")["nick"] == "burst"
+    acks = [burst.recv_until("ack")["id"] for _ in range(50)]
+    assert acks == [f"b{n}" for n in range(50)]
+
+
+def test_frames_cut_into_single_bytes_still_arrive(sessions: Sessions, raw: Raw) -> None:
+    port = port_of(sessions.room())
+    bob = sessions.joined(port, "bob")
+    slow = raw.connect(port)
+    slow.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    data = frame({"t": "hello", "nick": "slow", "version": 1})
+    data += frame({"t": "chat", "id": "s1", "text": "one byte at a time — 一字一字"})
+    for index in range(len(data)):
+        slow.send_bytes(data[index : index + 1])
+    got = bob.wait_for(ChatReceived, lambda e: e.id == "s1")
+    assert (got.sender, got.text) == ("slow", "one byte at a time — 一字一字")
+
+
+# ----- leaving ----------------------------------------------------------------------------
+def test_client_killed_with_reset_is_announced_and_room_keeps_relaying(
+    sessions: Sessions, raw: Raw
+) -> None:
+    room = sessions.room()
+    port = port_of(room)
+    bob, carol = sessions.joined(port, "bob"), sessions.joined(port, "carol")
+    rudy = raw.connect(port)
+    rudy.hello("rudy")
+    bob.wait_for(PeerJoined, lambda e: e.nick == "rudy")
+
+    rudy.reset()
+    for watcher in (bob, carol, room):
+        left = watcher.wait_for(PeerLeft, lambda e: e.nick == "rudy")
+        assert "reset" in left.reason or "lost" in left.reason, left.reason
+    assert room.of_type(MembersChanged)[-1].members == ("host", "bob", "carol")
+    chat_between(bob, carol, "after-reset", "still here?")
+    chat_between(carol, bob, "after-reset-2", "yes")
+
+
+def test_polite_stop_of_a_client_is_announced(sessions: Sessions) -> None:
+    room = sessions.room()
+    port = port_of(room)
+    bob, carol = sessions.joined(port, "bob"), sessions.joined(port, "carol")
+    carol.stop()
+    assert carol.ended() == SessionEnded()  # a plain stop: no reason, no error
+    for watcher in (bob, room):
+        left = watcher.wait_for(PeerLeft, lambda e: e.nick == "carol")
+        assert "left" in left.reason
+    assert room.of_type(MembersChanged)[-1].members == ("host", "bob")  # same turn as PeerLeft
+
+
+# ----- rejoining ---------------------------------------------------------------------------
+def test_rejoining_client_replaces_its_old_connection_and_gets_what_it_missed(
+    sessions: Sessions, raw: Raw
+) -> None:
+    room = sessions.room()
+    port = port_of(room)
+    bob = sessions.joined(port, "bob", reconnect=None)
+    old = raw.connect(port)
+    old.send(t="hello", nick="ann", version=1, client_id="ann-1")
+    room_id = old.recv_until("welcome")["room_id"]
+    assert room_id
+    chat_between(bob, room, "m1", "first")
+    seen = old.recv_until("chat", id="m1")["seq"]
+    old.send(t="chat", id="a1", text="from ann")
+    bob.wait_for(ChatReceived, lambda e: e.id == "a1")
+    old.recv_until("ack", id="a1")
+    chat_between(bob, room, "m2", "while ann's link is down")
+    chat_between(room, bob, "h3", "the host too")
+
+    new = raw.connect(port)  # the old connection is still open: the room has not noticed
+    new.send(t="hello", nick="ann", version=1, client_id="ann-1", room_id=room_id, last_seq=seen)
+    assert new.recv_until("welcome")["nick"] == "ann"  # not "ann (2)"
+    missed = [new.recv_until("chat") for _ in range(2)]
+    assert [(m["id"], m["sender"]) for m in missed] == [("m2", "bob"), ("h3", "host")]
+    assert "rejoined" in room.wait_for(PeerLeft, lambda e: e.nick == "ann").reason
+    old.read_to_end()  # closed by the room
+
+    new.send(t="chat", id="a1", text="from ann")  # its ack was lost: sent again
+    assert new.recv_until("ack")["id"] == "a1"
+    new.send(t="chat", id="a2", text="new")
+    bob.wait_for(ChatReceived, lambda e: e.id == "a2")
+    assert [e.id for e in bob.of_type(ChatReceived)].count("a1") == 1
+
+
+# ----- hostile peers ----------------------------------------------------------------------
+HOSTILE = {
+    "4 GB length prefix": (b"\xff\xff\xff\xff", "4,294,967,295"),
+    "http request": (b"GET / HTTP/1.1\r\nHost: example\r\n\r\n", "limit"),
+    "not json": (frame(b"hello there"), "json"),
+    "invalid utf-8": (frame(b'{"t":"chat","id":"1","text":"\xff\xfe"}'), "utf-8"),
+    "unknown message type": (frame({"t": "file", "name": "x.exe"}), "unknown message type"),
+    "json list": (frame(b"[1, 2, 3]"), "not a json object"),
+    "chat without text": (frame({"t": "chat", "id": "1"}), "missing"),
+    "welcome from a client": (frame({"t": "welcome", "nick": "x", "room": "y"}), "may not"),
+}
+
+
+@pytest.mark.parametrize("data, why", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_client_sending_bad_data_is_dropped_with_a_reason(
+    sessions: Sessions, raw: Raw, data: bytes, why: str
+) -> None:
+    room = sessions.room()
+    port = port_of(room)
+    bob, carol = sessions.joined(port, "bob"), sessions.joined(port, "carol")
+    mallory = raw.connect(port)
+    mallory.hello("mallory")
+
+    mallory.send_bytes(data)
+    closing = mallory.read_to_end()
+    errors = [m for m in closing if m["t"] == "error"]
+    assert len(errors) == 1, closing
+    assert "invalid data" in errors[0]["reason"].lower()
+    assert why in errors[0]["reason"].lower(), errors[0]["reason"]
+    left = bob.wait_for(PeerLeft, lambda e: e.nick == "mallory")
+    assert "invalid data" in left.reason
+    room.wait_for(PeerLeft, lambda e: e.nick == "mallory")
+    chat_between(bob, carol, "still-fine", "the others keep chatting")
+
+
+def test_bad_data_before_hello_is_dropped_with_a_notice(sessions: Sessions, raw: Raw) -> None:
+    room = sessions.room()
+    port = port_of(room)
+    stranger = raw.connect(port)
+    stranger.send_bytes(b"SSH-2.0-OpenSSH_9.6\r\n")
+    closing = stranger.read_to_end()
+    assert [m["t"] for m in closing] == ["error"]
+    notice = room.wait_for(Notice, lambda e: "dropped" in e.text)
+    assert "invalid data" in notice.text
+    assert notice.warning
+    assert room.of_type(PeerJoined) == []
+
+
+def test_chat_before_hello_is_refused(sessions: Sessions, raw: Raw) -> None:
+    room = sessions.room()
+    port = port_of(room)
+    rude = raw.connect(port)
+    rude.send(t="chat", id="1", text="let me in")
+    closing = rude.read_to_end()
+    assert [m["t"] for m in closing] == ["error"]
+    assert "hello" in closing[0]["reason"].lower()
+    room.wait_for(Notice, lambda e: "hello" in e.text)
+
+
+def test_error_frame_quotes_the_offending_type_as_sent(sessions: Sessions, raw: Raw) -> None:
+    """The reason sent to a dropped peer must keep its words (and its case) intact."""
+    port = port_of(sessions.room())
+    peer = raw.connect(port)
+    peer.hello("mallory")
+    peer.send(t="FileOffer", name="x.exe")
+    errors = [m for m in peer.read_to_end() if m["t"] == "error"]
+    assert len(errors) == 1
+    reason = errors[0]["reason"]
+    assert "'FileOffer'" in reason, (
+        f"room.py _drop sends Error(reason.capitalize()); str.capitalize() lowercases the "
+        f"rest of the sentence, so the quoted type name is changed: {reason!r}"
+    )
+
+
+def test_wrong_protocol_version_is_refused(sessions: Sessions, raw: Raw) -> None:
+    room = sessions.room()
+    port = port_of(room)
+    future = raw.connect(port)
+    future.send(t="hello", nick="future", version=2)
+    closing = future.read_to_end()
+    assert closing and closing[0]["t"] == "error"
+    assert "version 1" in closing[0]["reason"]
+    room.wait_for(Notice, lambda e: "version 2" in e.text)
+    assert room.of_type(PeerJoined) == []
+
+
+# ----- keepalive --------------------------------------------------------------------------
+def test_client_that_never_says_hello_is_dropped_in_time(sessions: Sessions, raw: Raw) -> None:
+    room = sessions.room(keepalive=FAST)
+    port = port_of(room)
+    started = time.monotonic()
+    mute = raw.connect(port)
+    closing = mute.read_to_end()
+    took = time.monotonic() - started
+    assert [m["t"] for m in closing] == ["error"]
+    assert "introduce" in closing[0]["reason"]
+    assert FAST.hello_within <= took < FAST.hello_within + 2.0, took
+    notice = room.wait_for(Notice, lambda e: "introduce" in e.text)
+    assert notice.warning
+
+
+def test_silent_client_is_dropped_but_live_one_stays(sessions: Sessions, raw: Raw) -> None:
+    room = sessions.room(keepalive=FAST)
+    port = port_of(room)
+    bob = sessions.joined(port, "bob")
+    silent = raw.connect(port)
+    started = time.monotonic()  # before the room could have heard the hello
+    silent.hello("silent")
+
+    closing = silent.read_to_end()  # never answers the pings
+    took = time.monotonic() - started
+    kinds = [m["t"] for m in closing]
+    assert "ping" in kinds, kinds
+    assert kinds[-1] == "error"
+    assert "stopped responding" in closing[-1]["reason"].lower()
+    assert FAST.dead_after <= took < FAST.dead_after + 2.0, took
+
+    left = bob.wait_for(PeerLeft, lambda e: e.nick == "silent")
+    assert left.reason == "stopped responding"
+    room.wait_for(PeerLeft, lambda e: e.nick == "silent")
+    # bob answered every ping, so he is still in the room well past dead_after
+    assert all(e.nick != "bob" for e in room.of_type(PeerLeft))
+    chat_between(bob, room, "alive", "still here")
+
+
+def test_client_stalling_in_the_middle_of_a_message_is_dropped(
+    sessions: Sessions, raw: Raw
+) -> None:
+    # pings keep both sides "alive": only the half-sent frame may get it dropped
+    keepalive = Keepalive(ping_after=0.1, dead_after=5.0, hello_within=5.0, frame_within=0.5)
+    room = sessions.room(keepalive=keepalive)
+    port = port_of(room)
+    bob = sessions.joined(port, "bob")
+    staller = raw.connect(port)
+    staller.hello("staller")
+    whole = frame({"t": "chat", "id": "s", "text": "never finished"})
+    started = time.monotonic()
+    staller.send_bytes(whole[:-3])
+
+    closing = staller.read_to_end()
+    took = time.monotonic() - started
+    assert closing[-1]["t"] == "error"
+    assert "stalled" in closing[-1]["reason"], closing[-1]
+    assert keepalive.frame_within <= took < keepalive.frame_within + 2.0, took
+    assert "stalled" in bob.wait_for(PeerLeft, lambda e: e.nick == "staller").reason
+    assert bob.of_type(ChatReceived) == []
+
+
+# ----- limits -----------------------------------------------------------------------------
+def test_full_room_refuses_politely(sessions: Sessions, raw: Raw) -> None:
+    room = sessions.room(max_clients=2)
+    port = port_of(room)
+    bob, carol = sessions.joined(port, "bob"), sessions.joined(port, "carol")
+
+    third = raw.connect(port)
+    closing = third.read_to_end()
+    assert [m["t"] for m in closing] == ["error"]
+    assert "full" in closing[0]["reason"]
+    notice = room.wait_for(Notice, lambda e: "refused" in e.text)
+    assert "2" in notice.text
+
+    late = sessions.client(port, "dave")
+    ended = late.ended()
+    assert ended.error
+    assert "full" in ended.reason, ended.reason
+    chat_between(bob, carol, "m", "two is company")
+
+
+def test_host_message_too_long_fails_with_clients(sessions: Sessions) -> None:
+    room = sessions.room()
+    port = port_of(room)
+    bob = sessions.joined(port, "bob")
+    room.loop.send_chat("long", "x" * (MAX_TEXT_LENGTH + 1))  # type: ignore[attr-defined]
+    failed = room.wait_for(ChatFailed, lambda e: e.id == "long")
+    assert "too long" in failed.reason
+    chat_between(room, bob, "short", "this one fits")
+
+
+def test_host_message_too_long_fails_in_an_empty_room(sessions: Sessions) -> None:
+    room = sessions.room()
+    port_of(room)
+    room.loop.send_chat("long", "x" * (MAX_TEXT_LENGTH + 1))  # type: ignore[attr-defined]
+    room.loop.send_chat("short", "fits")  # type: ignore[attr-defined]
+    room.wait_for(ChatDelivered, lambda e: e.id == "short")
+    outcome = [e for e in room.seen if getattr(e, "id", None) == "long"]
+    assert outcome and isinstance(outcome[0], ChatFailed), (
+        "room.py _host_chat only encodes the message inside _broadcast, once per member; "
+        f"with nobody in the room an invalid message is reported delivered: {outcome!r}"
+    )
+
+
+# ----- starting and stopping --------------------------------------------------------------
+def test_stop_is_quick_and_clients_hear_the_room_closed(sessions: Sessions, raw: Raw) -> None:
+    room = sessions.room()
+    port = port_of(room)
+    bob = sessions.joined(port, "bob", reconnect=None)
+    carol = sessions.joined(port, "carol", reconnect=None)
+    dave = sessions.joined(port, "dave", reconnect=QUICK_RETRY)  # will try to come back
+    watcher = raw.connect(port)
+    watcher.hello("watcher")
+    bob.wait_for(PeerJoined, lambda e: e.nick == "watcher")
+
+    took = room.stop(timeout=1.0)
+    assert took < 1.0
+    assert room.ended() == SessionEnded()
+    for client in (bob, carol):
+        ended = client.ended()
+        assert ended.error
+        assert "closed" in ended.reason, ended.reason
+    assert "the host closed the room" in dave.wait_for(Reconnecting).reason
+    closing = watcher.read_to_end()
+    assert (closing[-1]["t"], closing[-1]["reason"]) == ("error", "the host closed the room")
+
+
+def test_room_restarts_on_the_same_port_at_once(sessions: Sessions, raw: Raw) -> None:
+    first = sessions.room()
+    port = port_of(first)
+    bob = sessions.joined(port, "bob", reconnect=QUICK_RETRY)
+    lingering = raw.connect(port)
+    lingering.hello("lingering")  # never closes its end: the old connection stays half-open
+    bob.wait_for(PeerJoined, lambda e: e.nick == "lingering")
+    first.stop()
+    bob.wait_for(Reconnecting)
+
+    second = sessions.room(port=port)
+    listening = second.wait_for(Listening)
+    assert listening.port == port
+    carol = sessions.joined(port, "carol")
+    chat_between(second, carol, "again", "back again")
+    assert bob.wait_for(Connected).nick == "bob"  # bob found the new room by himself
+    chat_between(bob, carol, "rejoined", "I'm back")
+
+
+def test_second_room_on_a_used_port_fails_and_first_keeps_working(sessions: Sessions) -> None:
+    first = sessions.room()
+    port = port_of(first)
+    second = sessions.room(port=port)
+    ended = second.ended()
+    assert ended.error
+    assert "in use" in ended.reason and str(port) in ended.reason, ended.reason
+    assert second.of_type(Listening) == []
+
+    bob = sessions.joined(port, "bob")
+    chat_between(bob, first, "ok", "first room is fine")
+
+
+def test_room_bound_to_a_foreign_address_fails_clearly(sessions: Sessions) -> None:
+    room = sessions.room(host="192.0.2.1")  # TEST-NET-1: never an address of this machine
+    ended = room.ended()
+    assert ended.error
+    assert "not an address of this machine" in ended.reason, ended.reason
