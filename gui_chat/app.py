@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
 import time
+from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QStandardPaths, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
-from gui_chat import APP_NAME, __version__
+from gui_chat import APP_NAME, STARTED, __version__
 from gui_chat.logs import setup_logging
 from gui_chat.resources import resource_path
+from gui_chat.ui.main_window import MainWindow
 from gui_chat.ui.options import AppOptions
 
 log = logging.getLogger("gui_chat.app")
@@ -34,19 +37,34 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
+def follow_system_look(window: MainWindow) -> None:
+    """Apply the remembered theme, and follow the system's colour scheme when asked to."""
+    window.set_theme(window.prefs.get("view/theme", "system"))
+
+    def scheme_changed() -> None:
+        if window.prefs.get("view/theme", "system") == "system":
+            window.set_theme("system")
+
+    QGuiApplication.styleHints().colorSchemeChanged.connect(scheme_changed)
+
+
 def run_app(options: AppOptions | None = None, log_level: str = "INFO") -> int:
     """Show the main window and run until it is closed."""
-    started = time.perf_counter()
     setup_logging(log_level)
     app = create_application()
-    from gui_chat.ui.main_window import MainWindow
-
+    if options is None:
+        options = AppOptions()
+    if options.state_dir is None:
+        location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+        options = dataclasses.replace(options, state_dir=Path(location))
     window = MainWindow(options)
+    window.set_language(window.prefs.get("view/language", "system"))
+    follow_system_look(window)
     window.show()
     if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
 
         def report_and_quit() -> None:
-            print(f"window shown after {time.perf_counter() - started:.3f} s", flush=True)
+            print(f"window shown after {time.perf_counter() - STARTED:.3f} s", flush=True)
             window.close()
             app.quit()
 

@@ -85,8 +85,8 @@ class ChatController(QObject):
     ended = Signal(str, bool)
     #: The connection was lost and attempt N to make it again is scheduled.
     reconnecting = Signal(int)
-    #: Messages from others arrived: how many, and whether one of them names us.
-    incoming = Signal(int, bool)
+    #: Messages from others arrived (a list of ChatEntry).
+    incoming = Signal(list)
 
     def __init__(
         self, model: ChatModel, history: History | None = None, parent: QObject | None = None
@@ -331,7 +331,7 @@ class ChatController(QObject):
                 self._history_failed(exc)
         incoming = [row for row in rows if row.kind is EntryKind.PEER]
         if incoming:
-            self.incoming.emit(len(incoming), any(row.mention for row in incoming))
+            self.incoming.emit(incoming)
 
     def _mark(self, message_id: str, delivery: Delivery, detail: str = "") -> None:
         self.model.set_delivery(message_id, delivery, detail)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -18,9 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui_chat.net.errors import format_address
 from gui_chat.protocol import MAX_NICK_LENGTH
 from gui_chat.protocol.raw import ENCODINGS
 from gui_chat.ui.lan import lan_ipv4_addresses
+from gui_chat.ui.preferences import Preferences
 from gui_chat.ui.session_settings import (
     DEFAULT_ROOM_PORT,
     DEFAULT_UDP_PORT,
@@ -56,6 +59,9 @@ class ConnectionPanel(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Connection"), parent)
         self._running = False
+
+        self.recent_box = QComboBox(objectName="recent")
+        self.recent_box.setVisible(False)
 
         self.mode_box = QComboBox(objectName="mode")
         self.mode_box.addItem(self.tr("Host a TCP room"), Mode.HOST)
@@ -119,6 +125,7 @@ class ConnectionPanel(QGroupBox):
         self.form.addRow(self.remote_label, remote_row)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.recent_box)
         layout.addLayout(self.form)
         layout.addWidget(self.start_button)
         layout.addWidget(self.bound_label)
@@ -127,6 +134,7 @@ class ConnectionPanel(QGroupBox):
         self.mode_box.currentIndexChanged.connect(self._on_mode_changed)
         self.framing_box.currentIndexChanged.connect(self._on_mode_changed)
         self.start_button.clicked.connect(self._on_start_clicked)
+        self.recent_box.activated.connect(self._on_recent_chosen)
         self.remote_host_edit.editingFinished.connect(self._on_target_edited)
         self.remote_port_box.valueChanged.connect(self._on_target_edited)
         self.refresh_lan_addresses()
@@ -158,10 +166,84 @@ class ConnectionPanel(QGroupBox):
             encoding=self.encoding_box.currentData(),
         )
 
+    # ----- remembered settings ------------------------------------------------------------
+    def restore(self, prefs: Preferences) -> None:
+        """Fill the fields from the last session's settings."""
+        self.set_mode(Mode(prefs.get("session/mode", Mode.HOST.value)))
+        self.set_raw(prefs.get("session/raw", False), prefs.get("session/encoding", "utf-8"))
+        nick = prefs.get("session/nick", "")
+        if nick:
+            self.nick_edit.setText(nick)
+        self.local_host_box.setEditText(prefs.get("session/local_host", "0.0.0.0"))
+        self.local_port_box.setValue(prefs.get("session/local_port", self.local_port_box.value()))
+        self.remote_host_edit.setText(prefs.get("session/remote_host", "127.0.0.1"))
+        self.remote_port_box.setValue(
+            prefs.get("session/remote_port", self.remote_port_box.value())
+        )
+        self.show_recent(prefs.recent())
+
+    def save(self, prefs: Preferences) -> None:
+        settings = self.settings()
+        prefs.set("session/mode", settings.mode.value)
+        prefs.set("session/raw", settings.raw)
+        prefs.set("session/encoding", settings.encoding)
+        prefs.set("session/nick", settings.nick)
+        prefs.set("session/local_host", settings.local_host)
+        prefs.set("session/local_port", settings.local_port)
+        prefs.set("session/remote_host", settings.remote_host)
+        prefs.set("session/remote_port", settings.remote_port)
+
+    def connection_summary(self) -> dict[str, Any]:
+        """What the recent-connections list keeps of the current settings."""
+        settings = self.settings()
+        local = settings.mode is Mode.HOST
+        return {
+            "mode": settings.mode.value,
+            "raw": settings.raw,
+            "encoding": settings.encoding,
+            "host": settings.local_host if local else settings.remote_host,
+            "port": settings.local_port if local else settings.remote_port,
+        }
+
+    def show_recent(self, recent: list[dict[str, Any]]) -> None:
+        self.recent_box.blockSignals(True)
+        self.recent_box.clear()
+        self.recent_box.addItem(self.tr("Recent connections…"), None)
+        for item in recent:
+            label = {"host": self.tr("Host"), "join": self.tr("Join"), "udp": "UDP"}.get(
+                item.get("mode", ""), "?"
+            )
+            raw = self.tr(" (raw)") if item.get("raw") else ""
+            address = format_address(str(item.get("host", "")), int(item.get("port", 0)))
+            self.recent_box.addItem(f"{label}{raw} {address}", item)
+        self.recent_box.setVisible(bool(recent))
+        self.recent_box.blockSignals(False)
+
+    @Slot(int)
+    def _on_recent_chosen(self, index: int) -> None:
+        item = self.recent_box.itemData(index)
+        if not isinstance(item, dict):
+            return
+        try:
+            mode = Mode(item["mode"])
+            host, port = str(item["host"]), int(item["port"])
+        except (KeyError, TypeError, ValueError):
+            return
+        self.set_mode(mode)
+        self.set_raw(bool(item.get("raw")), str(item.get("encoding", "utf-8")))
+        if mode is Mode.HOST:
+            self.local_host_box.setEditText(host)
+            self.local_port_box.setValue(port)
+        else:
+            self.remote_host_edit.setText(host)
+            self.remote_port_box.setValue(port)
+        self.recent_box.setCurrentIndex(0)
+
     def set_running(self, running: bool) -> None:
         """Lock the settings while a session runs (the UDP peer stays editable)."""
         self._running = running
         for widget in (
+            self.recent_box,
             self.mode_box,
             self.framing_box,
             self.encoding_box,

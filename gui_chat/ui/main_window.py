@@ -1,21 +1,19 @@
-"""The main window: connection panel and people on the left, the chat on the right."""
+"""The main window: connection, nearby rooms and people on the left, the chat on the right."""
 
 from __future__ import annotations
 
 import dataclasses
 import time
+from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
-    QCheckBox,
-    QComboBox,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QListView,
     QListWidget,
     QMainWindow,
     QMessageBox,
@@ -25,109 +23,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui_chat import APP_NAME
+from gui_chat import APP_NAME, __version__
 from gui_chat.net.discovery import DiscoveryConfig
 from gui_chat.net.events import PeerFound
 from gui_chat.net.room import Keepalive
-from gui_chat.protocol.raw import LINE_ENDINGS
+from gui_chat.store.history import History, HistoryError, export_lines
+from gui_chat.ui import i18n, theme
 from gui_chat.ui.chat_controller import ChatController
-from gui_chat.ui.chat_delegate import ChatDelegate
-from gui_chat.ui.chat_model import ENTRY_ROLE, ChatEntry, ChatModel, EntryKind
+from gui_chat.ui.chat_model import ChatEntry, ChatModel, EntryKind
+from gui_chat.ui.chat_view import ChatView
 from gui_chat.ui.connection_panel import ConnectionPanel
 from gui_chat.ui.discovery_controller import DiscoveryController
 from gui_chat.ui.message_input import MessageInput
 from gui_chat.ui.nearby_panel import NearbyPanel
+from gui_chat.ui.notifier import Notifier
 from gui_chat.ui.options import AppOptions
+from gui_chat.ui.preferences import Preferences
+from gui_chat.ui.raw_options import RawOptions
+from gui_chat.ui.search_dialog import SearchDialog
 from gui_chat.ui.session_settings import Mode, SessionSettings
-
-
-class ChatView(QListView):
-    """The list of messages; stays at the bottom while new ones arrive."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("chat_view")
-        self.setItemDelegate(ChatDelegate(self))
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setResizeMode(QListView.ResizeMode.Adjust)
-        self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(200)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setWordWrap(True)
-        self.setUniformItemSizes(False)
-        self._follow = True
-        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
-        self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
-        self.doubleClicked.connect(self._show_whole)
-
-    @Slot(int)
-    def _on_scrolled(self, value: int) -> None:
-        self._follow = value >= self.verticalScrollBar().maximum() - 4
-
-    @Slot(int, int)
-    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
-        if self._follow:
-            self.verticalScrollBar().setValue(maximum)
-
-    def selected_text(self) -> str:
-        index = self.currentIndex()
-        if not index.isValid():
-            return ""
-        entry: ChatEntry = index.data(ENTRY_ROLE)
-        return entry.text
-
-    @Slot()
-    def copy_selected(self) -> None:
-        text = self.selected_text()
-        if text:
-            QApplication.clipboard().setText(text)
-
-    @Slot()
-    def _show_whole(self) -> None:
-        text = self.selected_text()
-        if not text:
-            return
-        dialog = QMessageBox(self)
-        dialog.setWindowTitle(self.tr("Message"))
-        dialog.setTextFormat(Qt.TextFormat.PlainText)
-        dialog.setText(text[:200])
-        dialog.setDetailedText(text)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-
-
-class RawOptions(QWidget):
-    """Raw mode's sending options: target client, line ending, hex in and out."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.target_label = QLabel(self.tr("Send to"))
-        self.target_box = QComboBox(objectName="send_target")
-        self.target_box.addItem(self.tr("Everyone"), "")
-        self.line_end_box = QComboBox(objectName="line_ending")
-        for label, ending in LINE_ENDINGS.items():
-            self.line_end_box.addItem(label, ending)
-        self.line_end_box.setCurrentIndex(self.line_end_box.findData(b"\n"))
-        self.hex_input_box = QCheckBox(self.tr("Hex input"), objectName="hex_input")
-        self.hex_view_box = QCheckBox(self.tr("Show hex"), objectName="hex_view")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.target_label)
-        row.addWidget(self.target_box)
-        row.addWidget(QLabel(self.tr("Line end")))
-        row.addWidget(self.line_end_box)
-        row.addWidget(self.hex_input_box)
-        row.addWidget(self.hex_view_box)
-        row.addStretch(1)
-
-    def set_targets(self, addresses: list[str]) -> None:
-        current = self.target_box.currentData()
-        while self.target_box.count() > 1:
-            self.target_box.removeItem(1)
-        for address in addresses:
-            self.target_box.addItem(address, address)
-        self.target_box.setCurrentIndex(max(0, self.target_box.findData(current)))
 
 
 class MainWindow(QMainWindow):
@@ -136,41 +50,53 @@ class MainWindow(QMainWindow):
     def __init__(self, options: AppOptions | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.options = options or AppOptions()
+        state = self.options.state_dir
+        self.prefs = Preferences(state / "settings.ini" if state else None)
+        self.history = self._open_history(state)
         self._announced_port = 0
-        self.setWindowTitle(APP_NAME)
         self.resize(960, 680)
 
         self.model = ChatModel(self)
-        self.controller = ChatController(self.model, parent=self)
+        self.controller = ChatController(self.model, self.history, parent=self)
         discovery = DiscoveryConfig() if self.options.discovery else None
         self.discovery = DiscoveryController(discovery, self)
+        self.notifier = Notifier(self)
 
+        self._build_widgets()
+        self._build_menus()
+        self._connect_signals()
+        self._restore()
+        self.retranslate()
+        self._on_running_changed(False)
+
+    # ----- construction -------------------------------------------------------------------
+    def _build_widgets(self) -> None:
         self.panel = ConnectionPanel()
         self.nearby = NearbyPanel(self.discovery.enabled)
         self.people = QListWidget(objectName="people")
         self.people.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        people_box = QGroupBox(self.tr("People"))
-        QVBoxLayout(people_box).addWidget(self.people)
+        self.people_box = QGroupBox()
+        QVBoxLayout(self.people_box).addWidget(self.people)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.panel)
         left_layout.addWidget(self.nearby, 1)
-        left_layout.addWidget(people_box, 1)
+        left_layout.addWidget(self.people_box, 1)
 
         self.chat_view = ChatView()
         self.chat_view.setModel(self.model)
         self.input = MessageInput()
         self.input.setObjectName("message_input")
-        self.send_button = QPushButton(self.tr("Send"), objectName="send")
+        self.send_button = QPushButton(objectName="send")
         input_row = QHBoxLayout()
         input_row.addWidget(self.input, 1)
         input_row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.raw_options = RawOptions()
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        self.raw_options = RawOptions()
         right_layout.addWidget(self.chat_view, 1)
         right_layout.addWidget(self.raw_options)
         right_layout.addLayout(input_row)
@@ -189,25 +115,69 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel(objectName="status")
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addWidget(self.status_label, 1)
-        self._show_status(self.tr("Choose a mode and press Start."), False)
 
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.chat_menu = bar.addMenu("")
+        self.search_action = self.chat_menu.addAction("", QKeySequence.StandardKey.Find)
+        self.export_action = self.chat_menu.addAction("")
+        self.clear_action = self.chat_menu.addAction("")
+        self.chat_menu.addSeparator()
+        self.history_action = self.chat_menu.addAction("")
+        self.history_action.setCheckable(True)
+        self.history_action.setEnabled(self.options.state_dir is not None)
+        self.chat_menu.addSeparator()
+        self.quit_action = self.chat_menu.addAction("", QKeySequence.StandardKey.Quit)
+
+        self.view_menu = bar.addMenu("")
+        self.theme_menu = self.view_menu.addMenu("")
+        self.theme_group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for name in theme.THEMES:
+            action = self.theme_menu.addAction("")
+            action.setCheckable(True)
+            action.setData(name)
+            self.theme_group.addAction(action)
+            self.theme_actions[name] = action
+        self.language_menu = self.view_menu.addMenu("")
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code in ("system", *i18n.LANGUAGES):
+            action = self.language_menu.addAction(i18n.LANGUAGES.get(code, ""))
+            action.setCheckable(True)
+            action.setData(code)
+            self.language_group.addAction(action)
+            self.language_actions[code] = action
+        self.sound_action = self.view_menu.addAction("")
+        self.sound_action.setCheckable(True)
+
+        self.help_menu = bar.addMenu("")
+        self.about_action = self.help_menu.addAction("")
+
+    def _connect_signals(self) -> None:
         self.panel.start_requested.connect(self._start)
         self.panel.stop_requested.connect(self.controller.stop)
         self.panel.target_changed.connect(self.controller.set_udp_target)
         self.input.submitted.connect(self._send)
+        self.input.escape_pressed.connect(self.input.clear)
         self.send_button.clicked.connect(self.input.submit)
-        self.controller.status_changed.connect(self._show_status)
-        self.controller.running_changed.connect(self._on_running_changed)
-        self.controller.members_changed.connect(self._show_members)
-        self.controller.bound.connect(self.panel.show_bound)
-        self.controller.bound.connect(self._announce)
-        self.controller.members_changed.connect(self._announce_members)
-        self.controller.running_changed.connect(self._withdraw_when_stopped)
+        self.chat_view.wants_older.connect(self._load_older)
+
+        controller = self.controller
+        controller.status_changed.connect(self._show_status)
+        controller.running_changed.connect(self._on_running_changed)
+        controller.members_changed.connect(self._show_members)
+        controller.bound.connect(self.panel.show_bound)
+        controller.bound.connect(self._announce)
+        controller.members_changed.connect(self._announce_members)
+        controller.incoming.connect(self.notifier.incoming)
+        self.notifier.unread_changed.connect(self._update_title)
+
         self.discovery.found.connect(self.nearby.found)
         self.discovery.gone.connect(self.nearby.gone)
         self.discovery.notice.connect(self._discovery_notice)
         self.nearby.join_requested.connect(self.join_found)
-        QShortcut(QKeySequence.StandardKey.Copy, self.chat_view, self.chat_view.copy_selected)
+
         options = self.raw_options
         options.hex_view_box.toggled.connect(self.model.set_hex_view)
         options.hex_input_box.toggled.connect(self._apply_raw_options)
@@ -216,12 +186,91 @@ class MainWindow(QMainWindow):
         self.panel.mode_box.currentIndexChanged.connect(self._show_raw_options)
         self.panel.framing_box.currentIndexChanged.connect(self._show_raw_options)
         self._show_raw_options()
-        self._on_running_changed(False)
 
+        QShortcut(QKeySequence.StandardKey.Copy, self.chat_view, self.chat_view.copy_selected)
+        self.search_action.triggered.connect(self.open_search)
+        self.export_action.triggered.connect(self.export_conversation)
+        self.clear_action.triggered.connect(self.clear_conversation)
+        self.history_action.toggled.connect(self._set_history_enabled)
+        self.quit_action.triggered.connect(self.close)
+        self.theme_group.triggered.connect(lambda action: self.set_theme(action.data()))
+        self.language_group.triggered.connect(lambda action: self.set_language(action.data()))
+        self.sound_action.toggled.connect(self._set_sound)
+        self.about_action.triggered.connect(self.show_about)
+
+    def retranslate(self) -> None:
+        """Set every text of the window itself in the current language."""
+        self.people_box.setTitle(self.tr("People"))
+        self.send_button.setText(self.tr("Send"))
+        self.chat_menu.setTitle(self.tr("&Chat"))
+        self.search_action.setText(self.tr("&Search history…"))
+        self.export_action.setText(self.tr("&Export conversation…"))
+        self.clear_action.setText(self.tr("C&lear conversation history…"))
+        self.history_action.setText(self.tr("&Keep history"))
+        self.quit_action.setText(self.tr("&Quit"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.theme_menu.setTitle(self.tr("&Theme"))
+        self.theme_actions["system"].setText(self.tr("Follow the system"))
+        self.theme_actions["light"].setText(self.tr("Light"))
+        self.theme_actions["dark"].setText(self.tr("Dark"))
+        self.language_menu.setTitle(self.tr("&Language"))
+        self.language_actions["system"].setText(self.tr("Follow the system"))
+        self.sound_action.setText(self.tr("&Sound on new messages"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.about_action.setText(self.tr("&About gui_chat"))
+        if not self.controller.running:
+            self._show_status(self.tr("Choose a mode and press Start."), False)
+        self._update_title()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        elif event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.notifier.seen()
+        super().changeEvent(event)
+
+    # ----- persistence --------------------------------------------------------------------
+    def _open_history(self, state: Path | None) -> History | None:
+        if state is None or not self.prefs.get("history/enabled", True):
+            return None
+        try:
+            return History(state / "history.sqlite3")
+        except HistoryError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return None
+
+    def _restore(self) -> None:
+        prefs = self.prefs
+        geometry = prefs.get_bytes("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        splitter = prefs.get_bytes("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        self.panel.restore(prefs)
+        self.history_action.setChecked(self.history is not None)
+        self.theme_actions[prefs.get("view/theme", "system")].setChecked(True)
+        self.sound_action.setChecked(prefs.get("view/sound", False))
+        language = prefs.get("view/language", "system")
+        self.language_actions.get(language, self.language_actions["system"]).setChecked(True)
+
+    def _save(self) -> None:
+        prefs = self.prefs
+        prefs.set("window/geometry", self.saveGeometry())
+        prefs.set("window/splitter", self.splitter.saveState())
+        self.panel.save(prefs)
+        prefs.sync()
+
+    # ----- sessions -----------------------------------------------------------------------
     @Slot(object)
     def _start(self, settings: SessionSettings) -> None:
         keepalive = Keepalive.from_seconds(self.options.keepalive)
-        self.controller.start(dataclasses.replace(settings, keepalive=keepalive))
+        settings = dataclasses.replace(settings, keepalive=keepalive)
+        self.controller.start(settings)
+        if self.controller.running:
+            self.prefs.remember(self.panel.connection_summary())
+            self.panel.show_recent(self.prefs.recent())
+        self._update_title()
 
     @Slot(object)
     def join_found(self, peer: PeerFound) -> None:
@@ -263,11 +312,6 @@ class MainWindow(QMainWindow):
                 len(members),
             )
 
-    @Slot(bool)
-    def _withdraw_when_stopped(self, running: bool) -> None:
-        if not running:
-            self.discovery.withdraw()
-
     @Slot(str)
     def _discovery_notice(self, text: str) -> None:
         self.model.append([ChatEntry(EntryKind.ERROR, text, time.time())])
@@ -277,6 +321,11 @@ class MainWindow(QMainWindow):
         if self.controller.send(text):
             self.input.clear()
 
+    @Slot()
+    def _load_older(self) -> None:
+        self.chat_view.older_loaded(self.controller.load_older())
+
+    # ----- raw mode -----------------------------------------------------------------------
     @Slot()
     def _apply_raw_options(self) -> None:
         options = self.raw_options
@@ -296,6 +345,7 @@ class MainWindow(QMainWindow):
             self.raw_options.hex_view_box.setChecked(False)
         self._apply_raw_options()
 
+    # ----- state shown --------------------------------------------------------------------
     @Slot(str, bool)
     def _show_status(self, text: str, error: bool) -> None:
         self.status_label.setText(text)
@@ -308,6 +358,9 @@ class MainWindow(QMainWindow):
         self.send_button.setEnabled(running)
         if running:
             self.input.setFocus()
+        else:
+            self.discovery.withdraw()
+        self._update_title()
 
     @Slot(list)
     def _show_members(self, members: list[str]) -> None:
@@ -317,7 +370,124 @@ class MainWindow(QMainWindow):
         for nick in members:
             self.people.addItem(self.tr("{0} (you)").format(nick) if nick == me else nick)
 
+    @Slot()
+    def _update_title(self) -> None:
+        title = APP_NAME
+        if self.controller.running and self.controller.conversation:
+            title = f"{APP_NAME} — {self.controller.conversation}"
+        if self.notifier.unread:
+            title = f"({self.notifier.unread}) {title}"
+        self.setWindowTitle(title)
+
+    # ----- menu actions -------------------------------------------------------------------
+    @Slot()
+    def open_search(self) -> SearchDialog:
+        dialog = SearchDialog(self.controller.history, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def export_conversation(self, path: str | None = None) -> bool:
+        """Write the current conversation to a text file (asks where, unless ``path``)."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self,
+                self.tr("Export conversation"),
+                "conversation.txt",
+                self.tr("Text files (*.txt)"),
+            )
+            if not path:
+                return False
+        history, key = self.controller.history, self.controller.conversation
+        if history is not None and key:
+            text = export_lines(history.recent(key, limit=10**9))
+        else:
+            text = (
+                "\n".join(
+                    f"[{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(e.ts))}] "
+                    f"{e.sender + ': ' if e.sender else ''}{e.text}"
+                    for e in self.model.entries()
+                )
+                + "\n"
+            )
+        try:
+            Path(path).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            self._show_status(self.tr("Export failed: {0}").format(exc.strerror or exc), True)
+            return False
+        self._show_status(self.tr("Conversation exported to {0}").format(path), False)
+        return True
+
+    @Slot()
+    def clear_conversation(self, confirm: bool = True) -> None:
+        key = self.controller.conversation
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Clear history"),
+                self.tr("Delete the stored history of this conversation?"),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        if self.controller.history is not None and key:
+            self.controller.history.clear(key)
+        self.model.clear()
+
+    @Slot(bool)
+    def _set_history_enabled(self, enabled: bool) -> None:
+        if self.options.state_dir is None:
+            return
+        self.prefs.set("history/enabled", enabled)
+        if enabled and self.controller.history is None:
+            self.history = self._open_history(self.options.state_dir)
+            self.controller.history = self.history
+        elif not enabled:
+            self.controller.history = None
+
+    def set_theme(self, name: str) -> bool:
+        """Apply a theme ("system", "light", "dark") and remember it; whether it is dark."""
+        self.prefs.set("view/theme", name)
+        self.theme_actions[name].setChecked(True)
+        dark = theme.apply_theme(name)
+        for entry in self.model.entries():
+            entry.layout_cache.clear()
+        self.chat_view.viewport().update()
+        return dark
+
+    def set_language(self, code: str) -> str:
+        """Switch language now (and remember it); the language in effect."""
+        self.prefs.set("view/language", code)
+        self.language_actions[code].setChecked(True)
+        return i18n.install_language(code)
+
+    @Slot(bool)
+    def _set_sound(self, on: bool) -> None:
+        self.prefs.set("view/sound", on)
+        self.notifier.sound = on
+
+    @Slot()
+    def show_about(self) -> None:
+        from PySide6 import __version__ as qt_version
+
+        QMessageBox.about(
+            self,
+            self.tr("About gui_chat"),
+            self.tr(
+                "<h3>gui_chat {0}</h3><p>A LAN messenger and socket workbench: host a TCP "
+                "room, join one, chat over UDP, or talk raw bytes to any program.</p>"
+                "<p>Qt for Python {1}</p>"
+            ).format(__version__, qt_version),
+        )
+
+    # ----- closing ------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         self.controller.stop()
         self.discovery.stop()
+        self._save()
+        self.notifier.close()
+        if self.history is not None:
+            self.history.close()
+            self.history = None
+            self.controller.history = None
         super().closeEvent(event)

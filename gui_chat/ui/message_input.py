@@ -11,6 +11,7 @@ class MessageInput(QPlainTextEdit):
     """Emits ``submitted`` with the text on Enter; empty or blank text is not sent."""
 
     submitted = Signal(str)
+    escape_pressed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -19,6 +20,10 @@ class MessageInput(QPlainTextEdit):
         self.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 12)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.escape_pressed.emit()
+            event.accept()
+            return
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             self.submit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -11,3 +12,5 @@ class AppOptions:
     discovery: bool = False
     #: Keepalive interval in seconds (None: the default of 10 s).
     keepalive: float | None = None
+    #: Where settings and history are kept; None keeps nothing (a throwaway window).
+    state_dir: Path | None = None

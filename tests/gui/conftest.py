@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
 from gui_chat.ui.chat_model import EntryKind
 from gui_chat.ui.main_window import MainWindow
+from gui_chat.ui.options import AppOptions
 from gui_chat.ui.session_settings import Mode
 
 WAIT_MS = 5000
@@ -91,12 +93,15 @@ class Driver:
 
 
 @pytest.fixture
-def open_window(qtbot) -> Iterator[Callable[[], Driver]]:
-    """Open real windows; at teardown close them and check every session thread ended."""
+def open_window(qtbot) -> Iterator[Callable[..., Driver]]:
+    """Open real windows; at teardown close them and check every session thread ended.
+
+    ``open_window(state_dir=path)`` gives a window that keeps settings and history there.
+    """
     drivers: list[Driver] = []
 
-    def make() -> Driver:
-        window = MainWindow()
+    def make(state_dir: Path | None = None) -> Driver:
+        window = MainWindow(AppOptions(state_dir=state_dir))
         window.show()
         qtbot.addWidget(window)
         driver = Driver(qtbot, window)

@@ -1,0 +1,85 @@
+"""The list of messages."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QListView, QMessageBox, QWidget
+
+from gui_chat.ui.chat_delegate import ChatDelegate
+from gui_chat.ui.chat_model import ENTRY_ROLE, ChatEntry
+
+
+class ChatView(QListView):
+    """The list of messages; stays at the bottom while new ones arrive.
+
+    Scrolling to the very top asks for older messages (``wants_older``); when they are
+    put above, the view keeps showing the same messages.
+    """
+
+    wants_older = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chat_view")
+        self.setItemDelegate(ChatDelegate(self))
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(200)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setWordWrap(True)
+        self.setUniformItemSizes(False)
+        self._follow = True
+        self._keep_from_bottom: int | None = None
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
+        self.doubleClicked.connect(self._show_whole)
+
+    @Slot(int)
+    def _on_scrolled(self, value: int) -> None:
+        bar = self.verticalScrollBar()
+        self._follow = value >= bar.maximum() - 4
+        if value == bar.minimum() and bar.maximum() > 0 and self._keep_from_bottom is None:
+            self._keep_from_bottom = bar.maximum() - value
+            self.wants_older.emit()
+
+    def older_loaded(self, count: int) -> None:
+        """The answer to ``wants_older``: ``count`` rows were put above."""
+        if not count:
+            self._keep_from_bottom = None
+
+    @Slot(int, int)
+    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
+        bar = self.verticalScrollBar()
+        if self._keep_from_bottom is not None:
+            bar.setValue(maximum - self._keep_from_bottom)
+            self._keep_from_bottom = None
+        elif self._follow:
+            bar.setValue(maximum)
+
+    def selected_text(self) -> str:
+        index = self.currentIndex()
+        if not index.isValid():
+            return ""
+        entry: ChatEntry = index.data(ENTRY_ROLE)
+        return entry.text
+
+    @Slot()
+    def copy_selected(self) -> None:
+        text = self.selected_text()
+        if text:
+            QApplication.clipboard().setText(text)
+
+    @Slot()
+    def _show_whole(self) -> None:
+        text = self.selected_text()
+        if not text:
+            return
+        dialog = QMessageBox(self)
+        dialog.setWindowTitle(self.tr("Message"))
+        dialog.setTextFormat(Qt.TextFormat.PlainText)
+        dialog.setText(text[:200])
+        dialog.setDetailedText(text)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()

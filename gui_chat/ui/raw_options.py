@@ -1,0 +1,40 @@
+"""Raw mode's sending options, shown above the message box."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
+
+from gui_chat.protocol.raw import LINE_ENDINGS
+
+
+class RawOptions(QWidget):
+    """Raw mode's sending options: target client, line ending, hex in and out."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.target_label = QLabel(self.tr("Send to"))
+        self.target_box = QComboBox(objectName="send_target")
+        self.target_box.addItem(self.tr("Everyone"), "")
+        self.line_end_box = QComboBox(objectName="line_ending")
+        for label, ending in LINE_ENDINGS.items():
+            self.line_end_box.addItem(label, ending)
+        self.line_end_box.setCurrentIndex(self.line_end_box.findData(b"\n"))
+        self.hex_input_box = QCheckBox(self.tr("Hex input"), objectName="hex_input")
+        self.hex_view_box = QCheckBox(self.tr("Show hex"), objectName="hex_view")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.target_label)
+        row.addWidget(self.target_box)
+        row.addWidget(QLabel(self.tr("Line end")))
+        row.addWidget(self.line_end_box)
+        row.addWidget(self.hex_input_box)
+        row.addWidget(self.hex_view_box)
+        row.addStretch(1)
+
+    def set_targets(self, addresses: list[str]) -> None:
+        current = self.target_box.currentData()
+        while self.target_box.count() > 1:
+            self.target_box.removeItem(1)
+        for address in addresses:
+            self.target_box.addItem(address, address)
+        self.target_box.setCurrentIndex(max(0, self.target_box.findData(current)))

@@ -1,0 +1,219 @@
+"""What people who keep the app open all day rely on: history, notifications,
+remembered settings, the look."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from gui_chat.store.history import History
+from gui_chat.ui.chat_model import EntryKind
+from gui_chat.ui.session_settings import Mode
+from gui_chat.ui.theme import is_dark
+
+
+def _chat_in_a_room(open_window, state_dir: Path, lines: list[str]) -> None:
+    host = open_window(state_dir=state_dir)
+    port = host.host("keeper")
+    guest = open_window()
+    guest.join(port, "visitor")
+    for line in lines:
+        guest.type_and_enter(line)
+        host.wait_received(line)
+    host.type_and_enter("answer from the host")
+    guest.wait_received("answer from the host")
+    host.window.close()
+    guest.window.close()
+
+
+def test_history_is_there_after_a_restart(open_window, tmp_path):
+    _chat_in_a_room(open_window, tmp_path, ["first 你好", "second <b>plain</b>"])
+    again = open_window(state_dir=tmp_path)
+    again.host("keeper")
+    shown = [(e.kind, e.text) for e in again.window.model.entries() if e.from_history]
+    assert (EntryKind.PEER, "first 你好") in shown
+    assert (EntryKind.PEER, "second <b>plain</b>") in shown
+    assert (EntryKind.OWN, "answer from the host") in shown
+
+
+def test_scrolling_to_the_top_loads_older_messages(open_window, tmp_path):
+    history = History(tmp_path / "history.sqlite3")
+    key = "room hosted on 127.0.0.1:0"
+    history.add(
+        key, [(float(n), "peer", "old", "", f"old message {n}", "", "") for n in range(250)]
+    )
+    history.close()
+    window = open_window(state_dir=tmp_path)
+    window.host("keeper")
+    model = window.window.model
+    assert model.entries()[0].text == "old message 150"  # the 100 most recent first
+    window.window.chat_view.verticalScrollBar().setValue(0)
+    window.qtbot.waitUntil(lambda: model.entries()[0].text == "old message 50")
+
+
+def test_search_finds_text_across_history(open_window, tmp_path, qtbot):
+    _chat_in_a_room(open_window, tmp_path, ["the needle is here", "nothing to see"])
+    window = open_window(state_dir=tmp_path)
+    dialog = window.window.open_search()
+    qtbot.keyClicks(dialog.query, "NEEDLE")
+    assert dialog.results.count() == 1
+    assert "the needle is here" in dialog.results.item(0).text()
+    dialog.close()
+
+
+def test_export_writes_the_conversation_as_text(open_window, tmp_path):
+    host = open_window(state_dir=tmp_path)
+    port = host.host("keeper")
+    guest = open_window()
+    guest.join(port, "visitor")
+    guest.type_and_enter("export me 导出")
+    host.wait_received("export me 导出")
+    target = tmp_path / "conversation.txt"
+    assert host.window.export_conversation(str(target))
+    text = target.read_text(encoding="utf-8")
+    assert "visitor: export me 导出" in text
+    host.window.clear_conversation(confirm=False)
+    assert host.window.model.entries() == []
+    assert History(tmp_path / "history.sqlite3").recent(host.window.controller.conversation) == []
+
+
+def test_history_can_be_turned_off(open_window, tmp_path):
+    window = open_window(state_dir=tmp_path)
+    window.window.history_action.setChecked(False)
+    port = window.host("keeper")
+    guest = open_window()
+    guest.join(port, "visitor")
+    guest.type_and_enter("not kept")
+    window.wait_received("not kept")
+    window.window.close()
+    history = History(tmp_path / "history.sqlite3")
+    assert history.search("not kept") == []
+    history.close()
+
+
+KILLED_HOST = r"""
+import os, socket, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from gui_chat.ui.main_window import MainWindow
+from gui_chat.ui.options import AppOptions
+from gui_chat.ui.session_settings import Mode
+app = QApplication([])
+window = MainWindow(AppOptions(state_dir=Path(sys.argv[1])))
+window.panel.set_mode(Mode.HOST)
+window.panel.local_host_box.setEditText("127.0.0.1")
+window.panel.local_port_box.setValue(0)
+window.controller.bound.connect(lambda host, port: print(port, flush=True))
+def check():
+    if sum(e.kind.value == "peer" for e in window.model.entries()) >= 50:
+        print("shown", flush=True)
+    else:
+        QTimer.singleShot(10, check)
+window.panel.start_button.click()
+check()
+app.exec()
+"""
+
+
+def test_a_crash_loses_nothing_that_was_shown(tmp_path):
+    from gui_chat.net.client import ClientConfig, RoomClient
+
+    process = subprocess.Popen(
+        [sys.executable, "-c", KILLED_HOST, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline())
+        import threading
+
+        client = RoomClient(ClientConfig("127.0.0.1", port, "victim"), lambda events: None)
+        thread = threading.Thread(target=client.run)
+        thread.start()
+        for number in range(50):
+            client.send_chat(f"id{number}", f"kept {number}")
+        assert process.stdout.readline().strip() == b"shown"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        client.stop()
+        thread.join(timeout=5)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+    history = History(tmp_path / "history.sqlite3")
+    stored = [m.text for m in history.search("kept ")]
+    history.close()
+    assert sorted(stored) == sorted(f"kept {n}" for n in range(50))
+
+
+def test_unread_messages_are_counted_in_the_title_while_inactive(open_window, qtbot):
+    host = open_window()
+    port = host.host("keeper")
+    guest = open_window()
+    guest.join(port, "visitor")
+    guest.window.activateWindow()
+    qtbot.waitUntil(guest.window.isActiveWindow)
+    assert not host.window.isActiveWindow()
+    guest.type_and_enter("are you there, keeper?")
+    host.wait_received("are you there, keeper?")
+    assert host.window.notifier.unread == 1
+    assert host.window.windowTitle().startswith("(1) ")
+    assert host.window.model.entries()[-1].mention  # it names the host
+    host.window.activateWindow()
+    qtbot.waitUntil(host.window.isActiveWindow)
+    qtbot.waitUntil(lambda: not host.window.windowTitle().startswith("("))
+    assert host.window.notifier.unread == 0
+
+
+def test_settings_come_back_in_a_new_window(open_window, tmp_path):
+    first = open_window(state_dir=tmp_path)
+    first.setup(Mode.JOIN, "Zhang San 张三", remote_port=45678)
+    first.window.panel.remote_host_edit.setText("192.0.2.44")
+    first.window.panel.set_raw(True, "gbk")
+    first.window.splitter.setSizes([350, 610])
+    sizes = first.window.splitter.sizes()
+    first.window.close()
+    second = open_window(state_dir=tmp_path)
+    panel = second.window.panel
+    assert panel.mode() is Mode.JOIN
+    assert panel.nick_edit.text() == "Zhang San 张三"
+    assert panel.remote_host_edit.text() == "192.0.2.44"
+    assert panel.remote_port_box.value() == 45678
+    assert panel.raw() and panel.encoding_box.currentData() == "gbk"
+    # the window is clamped to the (small) offscreen screen, so compare the left pane
+    assert second.window.splitter.sizes()[0] == sizes[0]
+
+
+def test_recent_connections_are_offered(open_window, tmp_path):
+    first = open_window(state_dir=tmp_path)
+    port = first.host("keeper")
+    first.window.close()
+    second = open_window(state_dir=tmp_path)
+    recent = second.window.panel.recent_box
+    assert recent.count() == 2  # the prompt and the room hosted before
+    assert "127.0.0.1:0" in recent.itemText(1)
+    second.window.panel.set_mode(Mode.UDP)
+    recent.activated.emit(1)
+    assert second.window.panel.mode() is Mode.HOST
+    assert port  # the room had really started
+
+
+def test_dark_and_light_themes_apply(open_window):
+    window = open_window()
+    try:
+        assert window.window.set_theme("dark")
+        assert is_dark(QApplication.palette())
+        assert not window.window.set_theme("light")
+        assert not is_dark(QApplication.palette())
+    finally:
+        window.window.set_theme("light")
