@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -57,43 +57,37 @@ class ConnectionPanel(QGroupBox):
     target_changed = Signal(str, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("Connection"), parent)
+        super().__init__(parent)
         self._running = False
+        self._recent: list[dict[str, Any]] = []
+        self._lan_addresses: list[str] = []
+        self._bound: tuple[str, int] | None = None
 
         self.recent_box = QComboBox(objectName="recent")
         self.recent_box.setVisible(False)
 
         self.mode_box = QComboBox(objectName="mode")
-        self.mode_box.addItem(self.tr("Host a TCP room"), Mode.HOST)
-        self.mode_box.addItem(self.tr("Join a TCP room"), Mode.JOIN)
-        self.mode_box.addItem(self.tr("UDP (peer to peer)"), Mode.UDP)
+        self.mode_box.addItem("", Mode.HOST)  # item texts: see retranslate()
+        self.mode_box.addItem("", Mode.JOIN)
+        self.mode_box.addItem("", Mode.UDP)
 
         self.framing_box = QComboBox(objectName="framing")
-        self.framing_box.addItem(self.tr("gui_chat messages"), False)
-        self.framing_box.addItem(self.tr("Raw bytes (netcat, scripts, devices)"), True)
-        self.framing_box.setToolTip(
-            self.tr("Raw bytes talks to any plain TCP/UDP program: no framing, no nicknames")
-        )
+        self.framing_box.addItem("", "framed")
+        self.framing_box.addItem("", "raw")
         self.encoding_box = QComboBox(objectName="encoding")
         for label, codec in ENCODINGS.items():
             self.encoding_box.addItem(label, codec)
 
         self.nick_edit = QLineEdit(_default_nick(), objectName="nick")
         self.nick_edit.setMaxLength(MAX_NICK_LENGTH)
-        self.nick_edit.setPlaceholderText(self.tr("Your name in the chat"))
 
         self.local_host_box = QComboBox(objectName="local_host")
         self.local_host_box.setEditable(True)
         self.local_host_box.addItem("0.0.0.0")
         self.local_host_box.addItem("127.0.0.1")
-        self.local_host_box.setToolTip(
-            self.tr("0.0.0.0 listens on every network of this machine; 127.0.0.1 only on itself")
-        )
         self.local_port_box = _port_box(DEFAULT_ROOM_PORT, "local_port")
-        self.local_port_box.setToolTip(self.tr("0 picks any free port; the one taken is shown"))
 
         self.remote_host_edit = QLineEdit("127.0.0.1", objectName="remote_host")
-        self.remote_host_edit.setPlaceholderText(self.tr("host name or IP address"))
         self.remote_port_box = _port_box(DEFAULT_ROOM_PORT, "remote_port")
 
         self.start_button = QPushButton(objectName="start")
@@ -113,13 +107,15 @@ class ConnectionPanel(QGroupBox):
         remote_row.addWidget(self.remote_port_box)
 
         self.form = QFormLayout()
-        self.form.addRow(self.tr("Mode"), self.mode_box)
-        self.form.addRow(self.tr("Protocol"), self.framing_box)
-        self.encoding_label = QLabel(self.tr("Encoding"))
+        self.mode_label = QLabel()
+        self.form.addRow(self.mode_label, self.mode_box)
+        self.protocol_label = QLabel()
+        self.form.addRow(self.protocol_label, self.framing_box)
+        self.encoding_label = QLabel()
         self.form.addRow(self.encoding_label, self.encoding_box)
-        self.nick_label = QLabel(self.tr("Nickname"))
+        self.nick_label = QLabel()
         self.form.addRow(self.nick_label, self.nick_edit)
-        self.local_label = QLabel(self.tr("Listen on"))
+        self.local_label = QLabel()
         self.form.addRow(self.local_label, local_row)
         self.remote_label = QLabel()
         self.form.addRow(self.remote_label, remote_row)
@@ -139,6 +135,44 @@ class ConnectionPanel(QGroupBox):
         self.remote_port_box.valueChanged.connect(self._on_target_edited)
         self.refresh_lan_addresses()
         self._on_mode_changed()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every text in the current language, the mode- and state-dependent ones too."""
+        self.setTitle(self.tr("Connection"))
+        mode_texts = {
+            Mode.HOST: self.tr("Host a TCP room"),
+            Mode.JOIN: self.tr("Join a TCP room"),
+            Mode.UDP: self.tr("UDP (peer to peer)"),
+        }
+        for index in range(self.mode_box.count()):
+            self.mode_box.setItemText(index, mode_texts[self.mode_box.itemData(index)])
+        self.framing_box.setItemText(0, self.tr("gui_chat messages"))
+        self.framing_box.setItemText(1, self.tr("Raw bytes (netcat, scripts, devices)"))
+        self.framing_box.setToolTip(
+            self.tr("Raw bytes talks to any plain TCP/UDP program: no framing, no nicknames")
+        )
+        self.nick_edit.setPlaceholderText(self.tr("Your name in the chat"))
+        self.local_host_box.setToolTip(
+            self.tr("0.0.0.0 listens on every network of this machine; 127.0.0.1 only on itself")
+        )
+        self.local_port_box.setToolTip(self.tr("0 picks any free port; the one taken is shown"))
+        self.remote_host_edit.setPlaceholderText(self.tr("host name or IP address"))
+        self.mode_label.setText(self.tr("Mode"))
+        self.protocol_label.setText(self.tr("Protocol"))
+        self.encoding_label.setText(self.tr("Encoding"))
+        self.nick_label.setText(self.tr("Nickname"))
+        self.local_label.setText(self.tr("Listen on"))
+        self._show_remote_label()
+        self._update_button()
+        self._show_lan_text()
+        self._show_bound_text()
+        self.show_recent(self._recent)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     # ----- state --------------------------------------------------------------------------
     def mode(self) -> Mode:
@@ -148,10 +182,10 @@ class ConnectionPanel(QGroupBox):
         self.mode_box.setCurrentIndex(self.mode_box.findData(mode))
 
     def raw(self) -> bool:
-        return bool(self.framing_box.currentData())
+        return self.framing_box.currentData() == "raw"
 
     def set_raw(self, raw: bool, encoding: str = "utf-8") -> None:
-        self.framing_box.setCurrentIndex(self.framing_box.findData(raw))
+        self.framing_box.setCurrentIndex(self.framing_box.findData("raw" if raw else "framed"))
         self.encoding_box.setCurrentIndex(max(0, self.encoding_box.findData(encoding)))
 
     def settings(self) -> SessionSettings:
@@ -206,6 +240,7 @@ class ConnectionPanel(QGroupBox):
         }
 
     def show_recent(self, recent: list[dict[str, Any]]) -> None:
+        self._recent = list(recent)
         self.recent_box.blockSignals(True)
         self.recent_box.clear()
         self.recent_box.addItem(self.tr("Recent connections…"), None)
@@ -256,17 +291,29 @@ class ConnectionPanel(QGroupBox):
         self.remote_host_edit.setEnabled(remote_editable)
         self.remote_port_box.setEnabled(remote_editable)
         if not running:
+            self._bound = None
             self.bound_label.clear()
         self._update_button()
 
     def show_bound(self, host: str, port: int) -> None:
-        self.bound_label.setText(self.tr("Bound to {0} port {1}").format(host, port))
+        self._bound = (host, port)
+        self._show_bound_text()
+
+    def _show_bound_text(self) -> None:
+        if self._bound is not None:
+            host, port = self._bound
+            self.bound_label.setText(self.tr("Bound to {0} port {1}").format(host, port))
 
     def refresh_lan_addresses(self) -> None:
         addresses = [a for a in lan_ipv4_addresses() if not a.startswith("127.")]
         for address in addresses:
             if self.local_host_box.findText(address) < 0:
                 self.local_host_box.addItem(address)
+        self._lan_addresses = addresses
+        self._show_lan_text()
+
+    def _show_lan_text(self) -> None:
+        addresses = self._lan_addresses
         if addresses:
             self.lan_label.setText(
                 self.tr("This machine on the LAN: {0}").format(", ".join(addresses))
@@ -290,10 +337,7 @@ class ConnectionPanel(QGroupBox):
         self.encoding_box.setVisible(raw)
         self.nick_label.setVisible(not raw)
         self.nick_edit.setVisible(not raw)
-        if mode is Mode.UDP:
-            self.remote_label.setText(self.tr("Send to"))
-        else:
-            self.remote_label.setText(self.tr("Server at") if raw else self.tr("Room at"))
+        self._show_remote_label()
         if mode is Mode.UDP:
             if self.local_port_box.value() == DEFAULT_ROOM_PORT:
                 self.local_port_box.setValue(DEFAULT_UDP_PORT)
@@ -319,6 +363,12 @@ class ConnectionPanel(QGroupBox):
             self.target_changed.emit(
                 self.remote_host_edit.text().strip(), self.remote_port_box.value()
             )
+
+    def _show_remote_label(self) -> None:
+        if self.mode() is Mode.UDP:
+            self.remote_label.setText(self.tr("Send to"))
+        else:
+            self.remote_label.setText(self.tr("Server at") if self.raw() else self.tr("Room at"))
 
     def _update_button(self) -> None:
         joining = self.mode() is Mode.JOIN

@@ -22,9 +22,10 @@ class Preferences:
     def get(self, key: str, default: Any) -> Any:
         if self._settings is None:
             return self._memory.get(key, default)
-        value = self._settings.value(key, default)
+        # Booleans are kept as "true"/"false", the same in every settings format.
         if isinstance(default, bool):
-            return value in (True, "true", "1", 1)
+            return str(self._settings.value(key, "true" if default else "false")) == "true"
+        value = self._settings.value(key, default)
         if isinstance(default, int):
             try:
                 return int(value)
@@ -35,6 +36,8 @@ class Preferences:
     def set(self, key: str, value: Any) -> None:
         if self._settings is None:
             self._memory[key] = value
+        elif isinstance(value, bool):
+            self._settings.setValue(key, "true" if value else "false")
         else:
             self._settings.setValue(key, value)
 
