@@ -127,7 +127,19 @@ class RawTcpClient(StreamClient):
     def on_data(self, peer: StreamPeer, data: bytes) -> None:
         self.emit(_received(peer, data))
 
+    def lost(self, peer: StreamPeer, reason: str) -> None:
+        self._flush_decoder()
+        super().lost(peer, reason)
+
+    def _flush_decoder(self) -> None:
+        """Show the bytes of a character the stream ended in the middle of."""
+        if isinstance(self.peer, _RawPeer):
+            leftover = self.peer.decoder.flush()
+            if leftover:
+                self.emit(RawReceived(self.peer.address, b"", leftover))
+
     def shutdown(self, stopped_by_user: bool) -> None:
+        self._flush_decoder()
         super().shutdown(stopped_by_user)
         for message_id in self._waiting:
             self.emit(ChatFailed(message_id, "not sent: the connection was never made"))
