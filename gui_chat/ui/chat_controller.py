@@ -32,6 +32,7 @@ from gui_chat.protocol import MAX_TEXT_LENGTH, LocalProtocolError, normalize_nic
 from gui_chat.protocol.raw import encode_text, parse_hex
 from gui_chat.store.history import History, StoredMessage
 from gui_chat.ui.chat_model import ChatEntry, ChatModel, Delivery, EntryKind
+from gui_chat.ui.net_text import translate_net_text
 from gui_chat.ui.session_settings import Mode, SessionSettings
 from gui_chat.workers import SessionWorker
 
@@ -122,7 +123,7 @@ class ChatController(QObject):
         """Stop any session, then start the one ``settings`` describe."""
         problem = settings.problem()
         if problem:
-            self.status_changed.emit(self.tr(problem), True)
+            self.status_changed.emit(translate_net_text(problem), True)
             return
         self.stop()
         self._worker = None  # the previous worker's thread has been joined by stop()
@@ -180,7 +181,9 @@ class ChatController(QObject):
             else:
                 data = encode_text(text, self._settings.encoding, self.line_ending)
         except LocalProtocolError as exc:
-            self.status_changed.emit(self.tr("Not sent: {0}").format(exc), True)
+            self.status_changed.emit(
+                self.tr("Not sent: {0}").format(translate_net_text(str(exc))), True
+            )
             return False
         message_id = uuid.uuid4().hex
         shown = text if not self.hex_input else data.decode(self._settings.encoding, "replace")
@@ -247,18 +250,20 @@ class ChatController(QObject):
             elif isinstance(event, ChatDelivered):
                 self._mark(event.id, Delivery.DELIVERED)
             elif isinstance(event, ChatFailed):
-                self._mark(event.id, Delivery.FAILED, event.reason)
-                self.status_changed.emit(self.tr("Not delivered: {0}").format(event.reason), True)
+                reason = translate_net_text(event.reason)
+                self._mark(event.id, Delivery.FAILED, reason)
+                self.status_changed.emit(self.tr("Not delivered: {0}").format(reason), True)
             elif isinstance(event, PeerJoined):
                 where = f" ({event.address})" if event.address else ""
                 system(self.tr("{0} joined{1}").format(event.nick, where))
             elif isinstance(event, PeerLeft):
-                reason = f" ({event.reason})" if event.reason and event.reason != "left" else ""
+                has_reason = event.reason and event.reason != "left"
+                reason = f" ({translate_net_text(event.reason)})" if has_reason else ""
                 system(self.tr("{0} left{1}").format(event.nick, reason))
             elif isinstance(event, MembersChanged):
                 self.members_changed.emit(list(event.members))
             elif isinstance(event, Notice):
-                system(event.text, event.warning)
+                system(translate_net_text(event.text), event.warning)
             elif isinstance(event, Listening):
                 self._on_listening(event, system)
             elif isinstance(event, Connecting):
@@ -279,13 +284,14 @@ class ChatController(QObject):
                 self.joined.emit(event.nick)
                 system(text)
             elif isinstance(event, Reconnecting):
+                why = _capitalized(translate_net_text(event.reason))
                 text = self.tr("{0} — reconnecting in {1:g} s (attempt {2})…").format(
-                    _capitalized(event.reason), event.delay, event.attempt
+                    why, event.delay, event.attempt
                 )
                 self.status_changed.emit(text, True)
                 self.members_changed.emit([])
                 if event.attempt == 1:
-                    system(self.tr("{0} — reconnecting…").format(_capitalized(event.reason)), True)
+                    system(self.tr("{0} — reconnecting…").format(why), True)
                 self.reconnecting.emit(event.attempt)
             elif isinstance(event, SessionEnded):
                 self._on_ended(event, system)
@@ -373,7 +379,7 @@ class ChatController(QObject):
         self._set_running(False)
         self.members_changed.emit([])
         if event.error:
-            text = self.tr("Disconnected: {0}").format(event.reason)
+            text = self.tr("Disconnected: {0}").format(translate_net_text(event.reason))
             system(text, error=True)
         else:
             text = self.tr("Stopped")

@@ -24,12 +24,6 @@ SIDE = 10  # between a bubble and the view's edge
 
 _CONTROL_PICTURES = {code: 0x2400 + code for code in range(32) if chr(code) not in "\n\t"}
 _CONTROL_PICTURES[0x7F] = 0x2421
-_DELIVERY_MARK = {
-    Delivery.NONE: "",
-    Delivery.SENDING: " · …",
-    Delivery.DELIVERED: " · ✓",
-    Delivery.FAILED: " · ✗ not delivered",
-}
 
 
 def shown_text(text: str) -> tuple[str, bool]:
@@ -67,6 +61,16 @@ class _Layout:
 class ChatDelegate(QStyledItemDelegate):
     """Own messages on the right, others on the left, system lines centred."""
 
+    def delivery_mark(self, delivery: Delivery) -> str:
+        """What the header says after the time about a message's delivery."""
+        if delivery is Delivery.SENDING:
+            return " · …"
+        if delivery is Delivery.DELIVERED:
+            return " · ✓"
+        if delivery is Delivery.FAILED:
+            return " · ✗ " + self.tr("not delivered")
+        return ""
+
     def _layout(self, entry: ChatEntry, option: QStyleOptionViewItem, hex_view: bool) -> _Layout:
         width = option.rect.width()
         cached = entry.layout_cache.get(width)
@@ -99,7 +103,7 @@ class ChatDelegate(QStyledItemDelegate):
             text_width = max(40, width - 2 * SIDE)
         else:
             who = entry.sender + (f" ({entry.address})" if entry.address else "")
-            header = f"{who} · {stamp}{_DELIVERY_MARK[entry.delivery]}"
+            header = f"{who} · {stamp}{self.delivery_mark(entry.delivery)}"
             text_width = max(40, int(width * 0.75) - 2 * PAD)
         flags = Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere
         body_rect = metrics.boundingRect(QRect(0, 0, text_width, 1_000_000), flags, body)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QListView, QMessageBox, QWidget
 
 from gui_chat.ui.chat_delegate import ChatDelegate
@@ -35,6 +35,21 @@ class ChatView(QListView):
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
         self.doubleClicked.connect(self._show_whole)
+
+    def retranslate(self) -> None:
+        """Lay the rows out again: the delegate paints texts in the current language."""
+        model = self.model()
+        if model is None:
+            return
+        for entry in model.entries():
+            entry.layout_cache.clear()
+        self.scheduleDelayedItemsLayout()
+        self.viewport().update()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     @Slot(int)
     def _on_scrolled(self, value: int) -> None:

@@ -36,6 +36,7 @@ from gui_chat.ui.connection_panel import ConnectionPanel
 from gui_chat.ui.discovery_controller import DiscoveryController
 from gui_chat.ui.message_input import MessageInput
 from gui_chat.ui.nearby_panel import NearbyPanel
+from gui_chat.ui.net_text import translate_net_text
 from gui_chat.ui.notifier import Notifier
 from gui_chat.ui.options import AppOptions
 from gui_chat.ui.preferences import Preferences
@@ -314,7 +315,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _discovery_notice(self, text: str) -> None:
-        self.model.append([ChatEntry(EntryKind.ERROR, text, time.time())])
+        self.model.append([ChatEntry(EntryKind.ERROR, translate_net_text(text), time.time())])
 
     @Slot(str)
     def _send(self, text: str) -> None:

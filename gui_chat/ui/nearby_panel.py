@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -27,12 +27,12 @@ class NearbyPanel(QGroupBox):
     join_requested = Signal(object)  # PeerFound
 
     def __init__(self, enabled: bool, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("Nearby"), parent)
+        super().__init__(parent)
+        self._enabled = enabled
         self.tree = QTreeWidget(objectName="nearby")
-        self.tree.setHeaderLabels([self.tr("Name"), self.tr("Address"), self.tr("People")])
+        self.tree.setColumnCount(3)
         self.tree.setRootIsDecorated(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setToolTip(self.tr("Double-click to join"))
         self.hint = QLabel(objectName="nearby_hint")
         self.hint.setTextFormat(Qt.TextFormat.PlainText)
         self.hint.setWordWrap(True)
@@ -41,7 +41,15 @@ class NearbyPanel(QGroupBox):
         layout.addWidget(self.hint)
         self._items: dict[str, QTreeWidgetItem] = {}
         self.tree.itemDoubleClicked.connect(self._on_double_clicked)
-        if enabled:
+        self._update_hint()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every text in the current language, the rows found so far included."""
+        self.setTitle(self.tr("Nearby"))
+        self.tree.setHeaderLabels([self.tr("Name"), self.tr("Address"), self.tr("People")])
+        self.tree.setToolTip(self.tr("Double-click to join"))
+        if self._enabled:
             self.hint.setText(
                 self.tr(
                     "Looking for rooms and peers… Nothing yet? Check that the others are on the "
@@ -51,7 +59,13 @@ class NearbyPanel(QGroupBox):
             )
         else:
             self.hint.setText(self.tr("Discovery is off; enter addresses by hand."))
-        self._update_hint()
+        for item in self._items.values():
+            self._show(item, item.data(0, _FOUND_ROLE))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def found(self, peer: PeerFound) -> None:
         item = self._items.get(peer.key)
@@ -59,6 +73,10 @@ class NearbyPanel(QGroupBox):
             item = QTreeWidgetItem()
             self._items[peer.key] = item
             self.tree.addTopLevelItem(item)
+        self._show(item, peer)
+        self._update_hint()
+
+    def _show(self, item: QTreeWidgetItem, peer: PeerFound) -> None:
         if peer.kind == "room":
             name = peer.name
             people = str(peer.members)
@@ -70,7 +88,6 @@ class NearbyPanel(QGroupBox):
         item.setText(2, people)
         item.setToolTip(0, self.tr("hosted by {0}").format(peer.nick))
         item.setData(0, _FOUND_ROLE, peer)
-        self._update_hint()
 
     def gone(self, key: str) -> None:
         item = self._items.pop(key, None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QEvent, Qt, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -24,10 +24,9 @@ class SearchDialog(QDialog):
     def __init__(self, history: History | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.history = history
-        self.setWindowTitle(self.tr("Search history"))
+        self._found: int | None = None  # how many the last search found
         self.resize(640, 420)
         self.query = QLineEdit(objectName="search_query")
-        self.query.setPlaceholderText(self.tr("Text or name to find"))
         self.query.setClearButtonEnabled(True)
         self.results = QListWidget(objectName="search_results")
         self.results.setWordWrap(True)
@@ -40,7 +39,21 @@ class SearchDialog(QDialog):
         self.query.textChanged.connect(self.search)
         if history is None:
             self.query.setEnabled(False)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        self.setWindowTitle(self.tr("Search history"))
+        self.query.setPlaceholderText(self.tr("Text or name to find"))
+        if self.history is None:
             self.summary.setText(self.tr("History is off, so there is nothing to search."))
+        elif self._found is not None:
+            self.summary.setText(self.tr("{0} found").format(self._found))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     @Slot(str)
     def search(self, text: str) -> None:
@@ -48,6 +61,7 @@ class SearchDialog(QDialog):
         if self.history is None:
             return
         if not text.strip():
+            self._found = None
             self.summary.clear()
             return
         found = self.history.search(text.strip())
@@ -56,4 +70,5 @@ class SearchDialog(QDialog):
             who = f"{message.sender}: " if message.sender else ""
             item = QListWidgetItem(f"{stamp} · {message.conversation}\n{who}{message.text[:500]}")
             self.results.addItem(item)
-        self.summary.setText(self.tr("{0} found").format(len(found)))
+        self._found = len(found)
+        self.retranslate()
