@@ -179,6 +179,8 @@ class ChatController(QObject):
             if self.hex_input:
                 data = parse_hex(text)
             else:
+                if self.line_ending:  # every line ends the same way, not just the last
+                    text = text.replace("\n", self.line_ending.decode("ascii"))
                 data = encode_text(text, self._settings.encoding, self.line_ending)
         except LocalProtocolError as exc:
             self.status_changed.emit(

@@ -104,7 +104,8 @@ class ChatDelegate(QStyledItemDelegate):
         else:
             who = entry.sender + (f" ({entry.address})" if entry.address else "")
             header = f"{who} · {stamp}{self.delivery_mark(entry.delivery)}"
-            text_width = max(40, int(width * 0.75) - 2 * PAD)
+            share = 0.95 if as_hex else 0.75  # a hex dump line is long and must not wrap
+            text_width = max(40, int(width * share) - 2 * PAD)
         flags = Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere
         body_rect = metrics.boundingRect(QRect(0, 0, text_width, 1_000_000), flags, body)
         head_width = small_metrics.horizontalAdvance(header) if header else 0

@@ -8,6 +8,7 @@ from gui_chat.net.discovery import Discovery, DiscoveryConfig
 from gui_chat.net.events import Notice, PeerFound, PeerGone, SessionEnded, SessionEvent
 from gui_chat.net.loop import EventSink
 from gui_chat.ui.lan import lan_broadcast_addresses
+from gui_chat.ui.net_text import translate_net_text
 from gui_chat.workers import SessionWorker
 
 
@@ -68,4 +69,5 @@ class DiscoveryController(QObject):
             elif isinstance(event, Notice):
                 self.notice.emit(event.text)
             elif isinstance(event, SessionEnded) and event.error:
-                self.notice.emit(self.tr("Discovery stopped: {0}").format(event.reason))
+                reason = translate_net_text(event.reason)
+                self.notice.emit(self.tr("Discovery stopped: {0}").format(reason))

@@ -361,6 +361,7 @@ class MainWindow(QMainWindow):
             self.input.setFocus()
         else:
             self.discovery.withdraw()
+            self.raw_options.clear_targets()
         self._update_title()
 
     @Slot(list)

@@ -6,6 +6,7 @@ from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
+    QHeaderView,
     QLabel,
     QTreeWidget,
     QTreeWidgetItem,
@@ -48,6 +49,11 @@ class NearbyPanel(QGroupBox):
         """Set every text in the current language, the rows found so far included."""
         self.setTitle(self.tr("Nearby"))
         self.tree.setHeaderLabels([self.tr("Name"), self.tr("Address"), self.tr("People")])
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setToolTip(self.tr("Double-click to join"))
         if self._enabled:
             self.hint.setText(

@@ -49,10 +49,21 @@ class RawOptions(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
+    def clear_targets(self) -> None:
+        """Back to "Everyone" and nobody else, as when a new session starts."""
+        self.target_box.setCurrentIndex(0)
+        self.set_targets([])
+
     def set_targets(self, addresses: list[str]) -> None:
-        current = self.target_box.currentData()
+        """Offer ``addresses``; a chosen client that left stays chosen, marked as gone, so
+        a message meant for it fails instead of going to everyone."""
+        current = self.target_box.currentData() or ""
+        self.target_box.blockSignals(True)
         while self.target_box.count() > 1:
             self.target_box.removeItem(1)
         for address in addresses:
             self.target_box.addItem(address, address)
+        if current and current not in addresses:
+            self.target_box.addItem(self.tr("{0} (left)").format(current), current)
         self.target_box.setCurrentIndex(max(0, self.target_box.findData(current)))
+        self.target_box.blockSignals(False)

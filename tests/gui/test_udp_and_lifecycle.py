@@ -128,3 +128,30 @@ def test_many_messages_arrive_in_order(open_window):
         client.window.controller.send(f"message {number}")
     host.qtbot.waitUntil(lambda: len(host.received()) == 300, timeout=10000)
     assert [text for _, text in host.received()] == [f"message {n}" for n in range(300)]
+
+
+def test_raw_line_ending_applies_to_every_line(open_window):
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        server.settimeout(5)
+        window = open_window()
+        window.setup(Mode.JOIN, "device", remote_port=server.getsockname()[1])
+        window.window.panel.set_raw(True)
+        options = window.window.raw_options
+        options.line_end_box.setCurrentIndex(
+            next(
+                i
+                for i in range(options.line_end_box.count())
+                if options.line_end_box.itemData(i) == b"\r\n"
+            )
+        )
+        window.click_start()
+        connection, _ = server.accept()
+        with connection:
+            connection.settimeout(5)
+            window.type_and_enter("first\nsecond")
+            received = b""
+            while not received.endswith(b"second\r\n"):
+                received += connection.recv(1024)
+            assert received == b"first\r\nsecond\r\n"

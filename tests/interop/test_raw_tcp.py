@@ -144,7 +144,13 @@ def test_raw_server_shows_a_tutorial_client_and_replies_to_it(open_window, spawn
     client.wait_exit_ok()
     window.wait_until(lambda: window.people() == [], "the people list to empty")
     window.wait_system(f"{address} left")
-    assert window.targets() == [""]  # only "Everyone" is left to send to
+    # the chosen client stays chosen, marked as gone: a message meant for it alone fails
+    # rather than going to everyone
+    assert window.targets() == ["", address]
+    window.type_and_enter("are you still there?")
+    own = window.entries(EntryKind.OWN)[-1]
+    window.qtbot.waitUntil(lambda: own.delivery is Delivery.FAILED)
+    assert "no longer connected" in own.detail
 
 
 def test_raw_server_sends_to_everyone_or_to_the_chosen_client(open_window, spawn):
