@@ -75,7 +75,7 @@ class RoomClient(StreamClient):
 
     # ----- commands (any thread) ----------------------------------------------------------
     def send_chat(self, message_id: str, text: str) -> bool:
-        return self.call_soon(self._send_chat, message_id, text)
+        return self.send_soon(message_id, self._send_chat, text)
 
     # ----- hooks --------------------------------------------------------------------------
     def on_tick(self, now: float) -> None:
@@ -119,11 +119,6 @@ class RoomClient(StreamClient):
         for message_id in self._unconfirmed:
             self.emit(ChatFailed(message_id, "not confirmed by the room before the session ended"))
         self._unconfirmed.clear()
-
-    def on_calls_failed(self, calls: list) -> None:
-        for function, args in calls:
-            if function == self._send_chat:
-                self.emit(ChatFailed(args[0], "not sent: the session had ended"))
 
     def describe_loss(self, reason: str) -> str:
         if reason == "left":

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gui_chat.net.errors import NetError
-from gui_chat.net.events import SessionEnded, SessionEvent
+from gui_chat.net.events import ChatFailed, SessionEnded, SessionEvent
 
 log = logging.getLogger("gui_chat.net")
 
@@ -48,7 +48,8 @@ class SessionLoop:
         self._wake_recv.setblocking(False)
         self._wake_send.setblocking(False)
         self._selector.register(self._wake_recv, selectors.EVENT_READ, self._drain_wake)
-        self._calls: deque[tuple[Callable[..., Any], tuple[Any, ...]]] = deque()
+        # (function, arguments, id of the chat message it sends or "")
+        self._calls: deque[tuple[Callable[..., Any], tuple[Any, ...], str]] = deque()
         self._events: list[SessionEvent] = []
         self._lock = threading.Lock()
         self._closed = False
@@ -61,7 +62,19 @@ class SessionLoop:
         with self._lock:
             if self._closed:
                 return False
-            self._calls.append((function, args))
+            self._calls.append((function, args, ""))
+            self._wake_locked()
+        return True
+
+    def send_soon(self, message_id: str, function: Callable[..., Any], *args: Any) -> bool:
+        """Run ``function(message_id, *args)``, which sends a chat message, on the loop.
+
+        If the session ends before it runs, the message is reported as ChatFailed.
+        """
+        with self._lock:
+            if self._closed:
+                return False
+            self._calls.append((function, (message_id, *args), message_id))
             self._wake_locked()
         return True
 
@@ -89,9 +102,6 @@ class SessionLoop:
 
     def shutdown(self, stopped_by_user: bool) -> None:
         """Close every socket of the session; must not raise."""
-
-    def on_calls_failed(self, calls: list[tuple[Callable[..., Any], tuple[Any, ...]]]) -> None:
-        """Calls queued but never run because the loop ended."""
 
     # ----- for subclasses -----------------------------------------------------------------
     def emit(self, event: SessionEvent) -> None:
@@ -150,7 +160,9 @@ class SessionLoop:
                 self.shutdown(stopped_by_user)
             except Exception:
                 log.exception("session shutdown failed")
-            self.on_calls_failed(leftover)
+            for _function, _args, message_id in leftover:
+                if message_id:
+                    self.emit(ChatFailed(message_id, "not sent: the session had ended"))
             self._release()
             self.emit(end)
             self._deliver_events()
@@ -158,7 +170,7 @@ class SessionLoop:
     def _run_calls(self) -> None:
         while True:
             try:
-                function, args = self._calls.popleft()
+                function, args, _message_id = self._calls.popleft()
             except IndexError:
                 return
             function(*args)

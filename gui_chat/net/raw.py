@@ -65,7 +65,7 @@ class RawTcpServer(StreamServer):
 
     def send_raw(self, message_id: str, data: bytes, target: str = "") -> bool:
         """Send ``data`` to the client at address ``target``, or to all if empty."""
-        return self.call_soon(self._send_raw, message_id, data, target)
+        return self.send_soon(message_id, self._send_raw, data, target)
 
     def new_peer(self, sock: socket.socket, address: str) -> StreamPeer:
         return _RawPeer(sock, address, self.config.encoding)
@@ -84,11 +84,6 @@ class RawTcpServer(StreamServer):
             self.emit(RawReceived(peer.address, b"", leftover))
         self.emit(PeerLeft(peer.address, reason))
         self.emit(MembersChanged(self._addresses()))
-
-    def on_calls_failed(self, calls: list) -> None:
-        for function, args in calls:
-            if function == self._send_raw:
-                self.emit(ChatFailed(args[0], "not sent: the server was already stopped"))
 
     def _addresses(self) -> tuple[str, ...]:
         return tuple(peer.address for peer in self.peers())
@@ -113,7 +108,7 @@ class RawTcpClient(StreamClient):
         self._waiting: list[str] = []  # ids typed before the connection was up
 
     def send_raw(self, message_id: str, data: bytes, target: str = "") -> bool:
-        return self.call_soon(self._send_raw, message_id, data)
+        return self.send_soon(message_id, self._send_raw, data)
 
     def new_peer(self, sock: socket.socket, address: str) -> StreamPeer:
         return _RawPeer(sock, address, self.config.encoding)
@@ -145,11 +140,6 @@ class RawTcpClient(StreamClient):
             self.emit(ChatFailed(message_id, "not sent: the connection was never made"))
         self._waiting.clear()
 
-    def on_calls_failed(self, calls: list) -> None:
-        for function, args in calls:
-            if function == self._send_raw:
-                self.emit(ChatFailed(args[0], "not sent: the connection had ended"))
-
     def _send_raw(self, message_id: str, data: bytes) -> None:
         self.send(data)
         if self.connected:
@@ -166,12 +156,7 @@ class RawUdpPeer(UdpPeer):
         self.encoding = encoding
 
     def send_raw(self, message_id: str, data: bytes, target: str = "") -> bool:
-        return self.call_soon(self._send_raw, message_id, data)
-
-    def on_calls_failed(self, calls: list) -> None:
-        for function, args in calls:
-            if function == self._send_raw:
-                self.emit(ChatFailed(args[0], "not sent: UDP was already stopped"))
+        return self.send_soon(message_id, self._send_raw, data)
 
     def _send_raw(self, message_id: str, data: bytes) -> None:
         if self._target is None:

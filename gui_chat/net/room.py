@@ -117,7 +117,7 @@ class RoomServer(StreamServer):
     # ----- commands (any thread) ----------------------------------------------------------
     def send_chat(self, message_id: str, text: str) -> bool:
         """Send the host's message ``text`` to everyone."""
-        return self.call_soon(self._host_chat, message_id, text)
+        return self.send_soon(message_id, self._host_chat, text)
 
     # ----- hooks --------------------------------------------------------------------------
     def open(self) -> None:
@@ -144,11 +144,6 @@ class RoomServer(StreamServer):
                 self._expel(member, "stopped responding")
             elif member.nick is not None and now - member.last_sent > keepalive.ping_after:
                 self._send(member, Ping())
-
-    def on_calls_failed(self, calls: list) -> None:
-        for function, args in calls:
-            if function == self._host_chat:
-                self.emit(ChatFailed(args[0], "the room was already closed"))
 
     def on_data(self, peer: StreamPeer, data: bytes) -> None:
         assert isinstance(peer, _Member)

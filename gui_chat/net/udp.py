@@ -94,7 +94,7 @@ class UdpPeer(SessionLoop):
 
     # ----- commands (any thread) ----------------------------------------------------------
     def send_chat(self, message_id: str, text: str) -> bool:
-        return self.call_soon(self._send_chat, message_id, text)
+        return self.send_soon(message_id, self._send_chat, text)
 
     def set_target(self, host: str, port: int) -> bool:
         """Send the next messages to ``host:port``."""
@@ -143,11 +143,6 @@ class UdpPeer(SessionLoop):
         self._outgoing.clear()
         if self._sock is not None:
             self._sock.close()
-
-    def on_calls_failed(self, calls: list) -> None:
-        for function, args in calls:
-            if function == self._send_chat:
-                self.emit(ChatFailed(args[0], "not sent: UDP was already stopped"))
 
     # ----- sending ------------------------------------------------------------------------
     def _set_target(self, host: str, port: int) -> None:
