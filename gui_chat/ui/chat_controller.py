@@ -8,7 +8,7 @@ import sqlite3
 import time
 import uuid
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from gui_chat.net.errors import format_address
 from gui_chat.net.events import (
@@ -55,6 +55,12 @@ def _stored_fields(entry: ChatEntry) -> tuple:
 
 
 def _entry_from_stored(message: StoredMessage) -> ChatEntry:
+    delivery, detail = Delivery(message.delivery), ""
+    if delivery is Delivery.SENDING:  # the app ended before the answer came
+        delivery = Delivery.FAILED
+        detail = QCoreApplication.translate(
+            "ChatController", "not confirmed before gui_chat closed"
+        )
     return ChatEntry(
         EntryKind(message.kind),
         message.text,
@@ -62,7 +68,8 @@ def _entry_from_stored(message: StoredMessage) -> ChatEntry:
         sender=message.sender,
         address=message.address,
         message_id=message.message_id,
-        delivery=Delivery(message.delivery),
+        delivery=delivery,
+        detail=detail,
         from_history=True,
     )
 
