@@ -4,7 +4,12 @@
 <context>
     <name>ChatController</name>
     <message>
-        <location filename="../../gui_chat/ui/chat_controller.py" line="+137"/>
+        <location filename="../../gui_chat/ui/chat_controller.py" line="+61"/>
+        <source>not confirmed before gui_chat closed</source>
+        <translation>gui_chat 关闭前未得到确认</translation>
+    </message>
+    <message>
+        <location line="+83"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
@@ -20,7 +25,7 @@
     </message>
     <message>
         <location line="+17"/>
-        <location line="+30"/>
+        <location line="+32"/>
         <source>the session had ended</source>
         <translation>会话已结束</translation>
     </message>
@@ -287,7 +292,7 @@
 <context>
     <name>DiscoveryController</name>
     <message>
-        <location filename="../../gui_chat/ui/discovery_controller.py" line="+71"/>
+        <location filename="../../gui_chat/ui/discovery_controller.py" line="+73"/>
         <source>Discovery stopped: {0}</source>
         <translation>局域网发现已停止：{0}</translation>
     </message>
@@ -386,7 +391,7 @@
         <translation>选择一种模式，然后点击“开始”。</translation>
     </message>
     <message>
-        <location line="+149"/>
+        <location line="+150"/>
         <source>{0} (you)</source>
         <translation>{0}（你）</translation>
     </message>
@@ -442,7 +447,7 @@
 <context>
     <name>NearbyPanel</name>
     <message>
-        <location filename="../../gui_chat/ui/nearby_panel.py" line="+49"/>
+        <location filename="../../gui_chat/ui/nearby_panel.py" line="+50"/>
         <source>Nearby</source>
         <translation>附近</translation>
     </message>
@@ -462,7 +467,7 @@
         <translation>人数</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+6"/>
         <source>Double-click to join</source>
         <translation>双击加入</translation>
     </message>
@@ -531,6 +536,11 @@
         <location line="+1"/>
         <source>Show hex</source>
         <translation>显示十六进制</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>{0} (left)</source>
+        <translation>{0}（已离开）</translation>
     </message>
 </context>
 <context>
