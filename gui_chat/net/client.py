@@ -39,6 +39,7 @@ from gui_chat.protocol import (
     Pong,
     RemoteProtocolError,
     Welcome,
+    clean_reason,
     normalize_nick,
 )
 
@@ -142,9 +143,10 @@ class RoomClient(StreamClient):
         elif isinstance(message, Pong):
             pass
         elif isinstance(message, Error):
+            reason = clean_reason(message.reason)
             if not self._welcomed:
-                raise SessionOver(f"the room refused the connection: {message.reason}", error=True)
-            self.end_connection(f"the room closed the connection: {message.reason}")
+                raise SessionOver(f"the room refused the connection: {reason}", error=True)
+            self.end_connection(f"the room closed the connection: {reason}")
         elif not self._welcomed:
             if not isinstance(message, Welcome):
                 raise RemoteProtocolError(f"expected a welcome, got {message.TYPE!r}")
@@ -155,11 +157,11 @@ class RoomClient(StreamClient):
             if self._unconfirmed.pop(message.id, None) is not None:
                 self.emit(ChatDelivered(message.id))
         elif isinstance(message, Joined):
-            self.emit(PeerJoined(message.nick))
+            self.emit(PeerJoined(normalize_nick(message.nick)))
         elif isinstance(message, Left):
-            self.emit(PeerLeft(message.nick, message.reason))
+            self.emit(PeerLeft(normalize_nick(message.nick), clean_reason(message.reason)))
         elif isinstance(message, Members):
-            self.emit(MembersChanged(message.members))
+            self.emit(MembersChanged(tuple(normalize_nick(nick) for nick in message.members)))
         else:
             raise RemoteProtocolError(f"a room may not send {message.TYPE!r}")
 
@@ -169,15 +171,16 @@ class RoomClient(StreamClient):
         if welcome.room_id != self._room_id:  # a new room (or the host restarted it)
             self._room_id = welcome.room_id
             self._last_seq = 0
-        self.emit(Connected(self.host, self.port, welcome.nick, welcome.room))
-        self.emit(MembersChanged(welcome.members))
+        nick, room = normalize_nick(welcome.nick), clean_reason(welcome.room)
+        self.emit(Connected(self.host, self.port, nick, room))
+        self.emit(MembersChanged(tuple(normalize_nick(member) for member in welcome.members)))
 
     def _receive(self, chat: Chat) -> None:
         if chat.seq:
             if chat.seq <= self._last_seq:
                 return  # already shown before the connection was lost
             self._last_seq = chat.seq
-        self.emit(ChatReceived(chat.id, chat.sender, chat.text, chat.ts))
+        self.emit(ChatReceived(chat.id, normalize_nick(chat.sender), chat.text, chat.ts))
 
     def _send_chat(self, message_id: str, text: str) -> None:
         try:

@@ -36,6 +36,7 @@ from gui_chat.protocol import (
     ProtocolError,
     RemoteProtocolError,
     Welcome,
+    clean_reason,
     encode_frame,
     encode_message,
     normalize_nick,
@@ -183,7 +184,7 @@ class RoomServer(StreamServer):
         elif isinstance(message, Chat):
             self._relay(member, message)
         elif isinstance(message, Error):
-            self.drop(member, message.reason or "left")
+            self.drop(member, clean_reason(message.reason) or "left")
         else:
             raise RemoteProtocolError(f"a client may not send {message.TYPE!r}")
 

@@ -15,6 +15,7 @@ import os
 import selectors
 import socket
 import time
+from collections import deque
 from dataclasses import dataclass
 
 from gui_chat.net.addresses import bound_socket, resolve, sockname
@@ -49,6 +50,7 @@ class StreamPeer:
         self.last_received = now
         self.last_sent = now
         self.writing = False  # whether the selector also waits for "writable"
+        self.doomed = False  # being dropped: nothing more is sent to it
         self.handler: functools.partial[None] | None = None
 
     @property
@@ -117,7 +119,7 @@ class _Writer(SessionLoop):
 
     def write(self, peer: StreamPeer, data: bytes) -> None:
         """Queue ``data`` for ``peer`` and send what the socket takes now."""
-        if peer.closed:
+        if peer.closed or peer.doomed:
             return
         try:
             peer.queue_bytes(data)
@@ -177,9 +179,12 @@ class StreamServer(_Writer):
         self.host, self.port, self.max_clients = host, port, max_clients
         self._listener: socket.socket | None = None
         self._peers: dict[socket.socket, StreamPeer] = {}
+        self._drops: deque[tuple[StreamPeer, str, bytes]] = deque()
+        self._dropping = False
 
     def peers(self) -> list[StreamPeer]:
-        return list(self._peers.values())
+        """The connected peers (not those being dropped)."""
+        return [peer for peer in self._peers.values() if not peer.doomed]
 
     def open(self) -> None:
         listener = bound_socket(self.host, self.port, socket.SOCK_STREAM)
@@ -226,13 +231,28 @@ class StreamServer(_Writer):
             self.on_accepted(peer)
 
     def drop(self, peer: StreamPeer, reason: str, last_word: bytes = b"") -> bool:
-        """Close ``peer`` (after ``last_word``); ``False`` if it was already gone."""
-        if self._peers.pop(peer.sock, None) is None:
+        """Close ``peer`` (after ``last_word``); ``False`` if it was already gone.
+
+        Telling the others that someone left can reveal that more have gone (a burst of
+        resets): those drops are queued and done one after another, never nested.
+        """
+        if peer.sock not in self._peers or peer.doomed:
             return False
-        if last_word:
-            peer.send_now(last_word)
-        self._close(peer)
-        self.on_dropped(peer, reason)
+        peer.doomed = True
+        self._drops.append((peer, reason, last_word))
+        if self._dropping:
+            return True
+        self._dropping = True
+        try:
+            while self._drops:
+                doomed, why, word = self._drops.popleft()
+                del self._peers[doomed.sock]
+                if word:
+                    doomed.send_now(word)
+                self._close(doomed)
+                self.on_dropped(doomed, why)
+        finally:
+            self._dropping = False
         return True
 
     def lost(self, peer: StreamPeer, reason: str) -> None:

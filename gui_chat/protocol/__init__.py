@@ -31,7 +31,13 @@ from gui_chat.protocol.messages import (
     decode_message,
     encode_message,
 )
-from gui_chat.protocol.names import MAX_NICK_LENGTH, MAX_TEXT_LENGTH, normalize_nick, unique_nick
+from gui_chat.protocol.names import (
+    MAX_NICK_LENGTH,
+    MAX_TEXT_LENGTH,
+    clean_reason,
+    normalize_nick,
+    unique_nick,
+)
 
 __all__ = [
     "HEADER_SIZE",
@@ -59,6 +65,7 @@ __all__ = [
     "Query",
     "RemoteProtocolError",
     "Welcome",
+    "clean_reason",
     "decode_datagram",
     "decode_message",
     "encode_datagram",

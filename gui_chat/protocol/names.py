@@ -8,6 +8,8 @@ import unicodedata
 MAX_NICK_LENGTH = 32
 MAX_TEXT_LENGTH = 32_000
 DEFAULT_NICK = "guest"
+#: Longest reason (for leaving, refusing) shown from a peer.
+MAX_REASON_SHOWN = 120
 _ANSI_ESCAPE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|[@-_])")
 
 
@@ -16,22 +18,31 @@ def _is_invisible(char: str) -> bool:
     return unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
-def normalize_nick(raw: str) -> str:
-    """Make ``raw`` a safe, short, one-line nickname.
+def clean_line(raw: str, limit: int) -> str:
+    """``raw`` as one short, safe line of text.
 
-    Terminal escape sequences, bidi marks and other invisible characters go, runs of white space
-    become one space, and the result is cut to :data:`MAX_NICK_LENGTH` characters.
-    An empty result becomes :data:`DEFAULT_NICK`.
+    Terminal escape sequences, bidi marks and other invisible characters go, runs of
+    white space (new lines too) become one space, and the result is cut to ``limit``
+    characters.
     """
-    text = _ANSI_ESCAPE.sub("", raw[: MAX_NICK_LENGTH * 8])
+    text = _ANSI_ESCAPE.sub("", raw[: limit * 8])
     text = "".join(
         " " if char.isspace() else char
         for char in text
         if char.isspace() or not _is_invisible(char)
     )
     text = unicodedata.normalize("NFC", text)  # after filtering, so no mark hides in between
-    text = " ".join(text.split())[:MAX_NICK_LENGTH].strip()
-    return text or DEFAULT_NICK
+    return " ".join(text.split())[:limit].strip()
+
+
+def normalize_nick(raw: str) -> str:
+    """Make ``raw`` a safe, short, one-line nickname (:data:`DEFAULT_NICK` if empty)."""
+    return clean_line(raw, MAX_NICK_LENGTH) or DEFAULT_NICK
+
+
+def clean_reason(raw: str) -> str:
+    """A peer's reason for leaving or refusing, made one short, safe line."""
+    return clean_line(raw, MAX_REASON_SHOWN)
 
 
 def unique_nick(nick: str, taken: set[str]) -> str:

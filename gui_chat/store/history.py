@@ -89,18 +89,26 @@ class History:
         self._db.close()
 
     # ----- writing ------------------------------------------------------------------------
-    def add(self, conversation: str, messages: Iterable[tuple]) -> None:
-        """Store ``(ts, kind, sender, address, text, message_id, delivery)`` tuples."""
-        rows = [(conversation, *message) for message in messages]
-        if not rows:
-            return
+    def add(self, conversation: str, messages: Iterable[tuple]) -> list[int]:
+        """Store ``(ts, kind, sender, address, text, message_id, delivery)`` tuples.
+
+        All in one transaction; returns the rows they were stored in.
+        """
+        stored: list[int] = []
         with self._db:
             self._db.execute("BEGIN")
-            self._db.executemany(
-                "INSERT INTO messages (conversation, ts, kind, sender, address, text, "
-                "message_id, delivery) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+            for message in messages:
+                cursor = self._db.execute(
+                    "INSERT INTO messages (conversation, ts, kind, sender, address, text, "
+                    "message_id, delivery) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (conversation, *message),
+                )
+                stored.append(cursor.lastrowid)
+        return stored
+
+    def update_text(self, row: int, text: str) -> None:
+        """Replace the text of stored row ``row`` (a raw message that kept arriving)."""
+        self._db.execute("UPDATE messages SET text = ? WHERE id = ?", (text, row))
 
     def set_delivery(self, message_id: str, delivery: str) -> None:
         self._db.execute(

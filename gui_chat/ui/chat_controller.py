@@ -38,8 +38,10 @@ from gui_chat.workers import SessionWorker
 
 log = logging.getLogger("gui_chat.ui")
 
-#: Consecutive raw chunks from one peer in one batch are shown as one entry up to this.
+#: Raw bytes from one peer that keep coming are shown as one row, up to this size…
 MAX_MERGED_RAW = 1024 * 1024
+#: …as long as no more than this many seconds pass between two pieces.
+RAW_BURST_GAP = 0.3
 
 
 def _stored_fields(entry: ChatEntry) -> tuple:
@@ -104,6 +106,8 @@ class ChatController(QObject):
         self.history = history
         self.conversation = ""
         self._oldest_stored: int | None = None
+        self._raw_tail: ChatEntry | None = None  # the last raw row, while it may grow
+        self._raw_tail_time = 0.0
         self._worker: SessionWorker | None = None
         self._settings: SessionSettings | None = None
         self._running = False
@@ -222,6 +226,7 @@ class ChatController(QObject):
     @Slot(list)
     def _on_events(self, events: list[SessionEvent]) -> None:
         rows: list[ChatEntry] = []
+        grown: list[ChatEntry] = []  # raw rows already shown that this batch extended
         now = time.time()
 
         def system(text: str, error: bool = False) -> None:
@@ -229,22 +234,7 @@ class ChatController(QObject):
 
         for event in events:
             if isinstance(event, RawReceived):
-                last = rows[-1] if rows else None
-                if (
-                    last is not None
-                    and last.kind is EntryKind.PEER
-                    and last.raw is not None
-                    and last.sender == event.source
-                    and len(last.raw) + len(event.data) <= MAX_MERGED_RAW
-                ):
-                    last.raw += event.data
-                    last.text += event.text
-                else:
-                    rows.append(
-                        ChatEntry(
-                            EntryKind.PEER, event.text, now, sender=event.source, raw=event.data
-                        )
-                    )
+                self._receive_raw(event, rows, grown)
             elif isinstance(event, ChatReceived):
                 rows.append(
                     ChatEntry(
@@ -304,7 +294,7 @@ class ChatController(QObject):
                 self.reconnecting.emit(event.attempt)
             elif isinstance(event, SessionEnded):
                 self._on_ended(event, system)
-        self._show(rows)
+        self._show(rows, grown)
 
     # ----- rows and history ---------------------------------------------------------------
     def open_conversation(self, key: str) -> None:
@@ -334,16 +324,57 @@ class ChatController(QObject):
             self._oldest_stored = 1
         return len(stored)
 
-    def _show(self, rows: list[ChatEntry]) -> None:
-        """Add rows to the view and the history, and tell the window about new ones."""
+    def _receive_raw(
+        self, event: RawReceived, rows: list[ChatEntry], grown: list[ChatEntry]
+    ) -> None:
+        """Show raw bytes; a burst from one peer (a long message) stays one row."""
+        now = time.monotonic()
+        in_batch = bool(rows)
+        tail = rows[-1] if in_batch else self._raw_tail
+        if (
+            tail is not None
+            and tail.kind is EntryKind.PEER
+            and tail.raw is not None
+            and tail.sender == event.source
+            and len(tail.raw) + len(event.data) <= MAX_MERGED_RAW
+            and (in_batch or now - self._raw_tail_time < RAW_BURST_GAP)
+        ):
+            tail.raw += event.data
+            tail.text += event.text
+            if not in_batch and tail not in grown:
+                grown.append(tail)
+        else:
+            tail = ChatEntry(
+                EntryKind.PEER, event.text, time.time(), sender=event.source, raw=event.data
+            )
+            rows.append(tail)
+        self._raw_tail, self._raw_tail_time = tail, now
+
+    def _show(self, rows: list[ChatEntry], grown: list[ChatEntry] = ()) -> None:
+        """Add rows to the view and the history, and tell the window about new ones.
+
+        ``grown`` are rows already shown whose text became longer.
+        """
+        for entry in grown:
+            self.model.refresh(entry)
+            if self.history is not None and entry.stored_row is not None:
+                try:
+                    self.history.update_text(entry.stored_row, entry.text)
+                except sqlite3.Error as exc:
+                    self._history_failed(exc)
         if not rows:
             return
+        if rows[-1] is not self._raw_tail:
+            self._raw_tail = None  # something else came after the raw bytes
         self.model.append(rows)
         if self.history is not None and self.conversation:
             try:
-                self.history.add(self.conversation, [_stored_fields(row) for row in rows])
+                stored = self.history.add(self.conversation, [_stored_fields(row) for row in rows])
             except sqlite3.Error as exc:
                 self._history_failed(exc)
+            else:
+                for row, stored_row in zip(rows, stored, strict=True):
+                    row.stored_row = stored_row
         incoming = [row for row in rows if row.kind is EntryKind.PEER]
         if incoming:
             self.incoming.emit(incoming)

@@ -42,6 +42,7 @@ class ChatEntry:
     raw: bytes | None = None  # the bytes, in raw mode (for the hex view)
     mention: bool = False  # a peer's message that names us
     from_history: bool = False  # loaded from an earlier session
+    stored_row: int | None = None  # its row in the history database
     layout_cache: dict[int, Any] = field(default_factory=dict, repr=False)
     position: int = field(default=0, repr=False)  # set by the model
 
@@ -110,6 +111,12 @@ class ChatModel(QAbstractListModel):
     def _remember(self, entry: ChatEntry) -> None:
         if entry.message_id and entry.kind is EntryKind.OWN:
             self._entry_of_id[entry.message_id] = entry
+
+    def refresh(self, entry: ChatEntry) -> None:
+        """``entry`` changed (e.g. its text grew): lay it out and paint it again."""
+        entry.layout_cache.clear()
+        index = self.index(entry.position - self._first_position)
+        self.dataChanged.emit(index, index, [ENTRY_ROLE])
 
     def set_delivery(self, message_id: str, delivery: Delivery, detail: str = "") -> bool:
         """Mark our message ``message_id``; ``False`` if there is no such message."""

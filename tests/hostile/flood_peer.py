@@ -1,0 +1,65 @@
+"""Helper peer (run as a subprocess by test_hostile_floods.py): joins a room by hand,
+sends ``count`` chat frames in one burst, reads every acknowledgement, and prints one
+JSON line: ``{"acks": [...ids in order...], "seconds": ...}``.
+
+    python tests/hostile/flood_peer.py PORT [COUNT] [NICK]
+
+It runs in its own process so that its decoding of ten thousand acks does not compete
+for the GIL with the window being measured.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import sys
+import time
+
+
+def frame(message: dict) -> bytes:
+    payload = json.dumps(message).encode("utf-8")
+    return struct.pack("!I", len(payload)) + payload
+
+
+def recv_exactly(sock: socket.socket, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            raise SystemExit(f"the room closed the connection after {len(data)} of {size} bytes")
+        data += chunk
+    return data
+
+
+def recv_message(sock: socket.socket) -> dict:
+    (size,) = struct.unpack("!I", recv_exactly(sock, 4))
+    return json.loads(recv_exactly(sock, size))
+
+
+def main() -> int:
+    port = int(sys.argv[1])
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
+    nick = sys.argv[3] if len(sys.argv) > 3 else "flood"
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(frame({"t": "hello", "nick": nick, "version": 1}))
+        while recv_message(sock).get("t") != "welcome":
+            pass
+        burst = b"".join(
+            frame({"t": "chat", "id": f"f{n}", "text": f"{nick} {n:05d}"}) for n in range(count)
+        )
+        started = time.monotonic()
+        sock.sendall(burst)
+        acks = []
+        while len(acks) < count:
+            message = recv_message(sock)
+            if message.get("t") == "ack":
+                acks.append(message["id"])
+        took = time.monotonic() - started
+        sock.sendall(frame({"t": "error", "reason": "left the room"}))
+    print(json.dumps({"acks": acks, "seconds": took}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
