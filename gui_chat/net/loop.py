@@ -100,6 +100,9 @@ class SessionLoop:
     def on_tick(self, now: float) -> None:
         """Housekeeping (keepalive, timeouts); raise SessionOver to end."""
 
+    def end_of_turn(self) -> None:
+        """After the handlers of one loop turn: e.g. send what they queued, at once."""
+
     def shutdown(self, stopped_by_user: bool) -> None:
         """Close every socket of the session; must not raise."""
 
@@ -142,6 +145,7 @@ class SessionLoop:
                 if now >= next_tick:
                     self.on_tick(now)
                     next_tick = now + self.tick_interval
+                self.end_of_turn()
                 self._deliver_events()
         except SessionOver as exc:
             end = SessionEnded(exc.reason, exc.error)

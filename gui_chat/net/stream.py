@@ -115,10 +115,19 @@ def configure_stream_socket(sock: socket.socket) -> None:
 
 
 class _Writer(SessionLoop):
-    """Send buffering shared by servers and clients."""
+    """Send buffering shared by servers and clients.
+
+    What the handlers of one loop turn write to a peer goes out in one send at the end
+    of the turn: a burst of a thousand acknowledgements is one system call, not a
+    thousand, and nothing waits longer than the turn it was written in.
+    """
+
+    def __init__(self, sink: EventSink) -> None:
+        super().__init__(sink)
+        self._unflushed: dict[StreamPeer, None] = {}  # ordered set
 
     def write(self, peer: StreamPeer, data: bytes) -> None:
-        """Queue ``data`` for ``peer`` and send what the socket takes now."""
+        """Queue ``data`` for ``peer``; it is sent at the end of this loop turn."""
         if peer.closed or peer.doomed:
             return
         try:
@@ -127,7 +136,14 @@ class _Writer(SessionLoop):
             self.lost(peer, "was too slow to read what it was sent")
             return
         if not peer.writing:
-            self.flush(peer)
+            self._unflushed[peer] = None
+
+    def end_of_turn(self) -> None:
+        while self._unflushed:
+            peer = next(iter(self._unflushed))
+            del self._unflushed[peer]
+            if not peer.closed:
+                self.flush(peer)  # may drop peers, which may write to others: loop again
 
     def flush(self, peer: StreamPeer) -> None:
         try:

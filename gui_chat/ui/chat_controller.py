@@ -107,6 +107,7 @@ class ChatController(QObject):
         self.conversation = ""
         self._oldest_stored: int | None = None
         self._raw_tail: ChatEntry | None = None  # the last raw row, while it may grow
+        self._mention_pattern: tuple[str, re.Pattern[str]] | None = None
         self._raw_tail_time = 0.0
         self._worker: SessionWorker | None = None
         self._settings: SessionSettings | None = None
@@ -395,10 +396,14 @@ class ChatController(QObject):
         )
 
     def mentions_me(self, text: str) -> bool:
+        """Whether ``text`` names us (our nickname as a word, any case)."""
         nick = self.nick.strip()
         if not nick:
             return False
-        return re.search(rf"(?<!\w){re.escape(nick)}(?!\w)", text, re.IGNORECASE) is not None
+        if self._mention_pattern is None or self._mention_pattern[0] != nick:
+            pattern = re.compile(rf"(?<!\w){re.escape(nick)}(?!\w)", re.IGNORECASE)
+            self._mention_pattern = (nick, pattern)
+        return self._mention_pattern[1].search(text) is not None
 
     def _on_listening(self, event: Listening, system) -> None:
         address = format_address(event.host, event.port)

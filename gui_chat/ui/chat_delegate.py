@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import time
 import zlib
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from gui_chat.protocol.raw import hex_dump
-from gui_chat.ui.chat_model import ENTRY_ROLE, ChatEntry, Delivery, EntryKind
+from gui_chat.ui.chat_model import ChatEntry, Delivery, EntryKind
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -22,6 +23,8 @@ PAD = 8  # inside a bubble
 GAP = 4  # between rows
 SIDE = 10  # between a bubble and the view's edge
 
+#: CJK, emoji and other scripts whose fallback fonts can be taller than Latin text.
+_TALL_SCRIPT = re.compile("[\u2e80-\U0010ffff]")
 _CONTROL_PICTURES = {code: 0x2400 + code for code in range(32) if chr(code) not in "\n\t"}
 _CONTROL_PICTURES[0x7F] = 0x2421
 
@@ -61,6 +64,10 @@ class _Layout:
 class ChatDelegate(QStyledItemDelegate):
     """Own messages on the right, others on the left, system lines centred."""
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._font_cache: dict[tuple[str, bool], tuple[QFont, QFontMetrics, QFontMetrics]] = {}
+
     def delivery_mark(self, delivery: Delivery) -> str:
         """What the header says after the time about a message's delivery."""
         if delivery is Delivery.SENDING:
@@ -76,14 +83,8 @@ class ChatDelegate(QStyledItemDelegate):
         cached = entry.layout_cache.get(width)
         if cached is not None:
             return cached
-        font = QFont(option.font)
         as_hex = hex_view and entry.raw is not None
-        if as_hex:
-            font.setFamily("monospace")
-            font.setStyleHint(QFont.StyleHint.Monospace)
-        small = QFont(option.font)
-        small.setPointSizeF(max(6.0, option.font.pointSizeF() * 0.85))
-        metrics, small_metrics = QFontMetrics(font), QFontMetrics(small)
+        font, metrics, small_metrics = self._fonts(option.font, as_hex)
         more = ""
         if as_hex:
             assert entry.raw is not None
@@ -106,18 +107,17 @@ class ChatDelegate(QStyledItemDelegate):
             header = f"{who} · {stamp}{self.delivery_mark(entry.delivery)}"
             share = 0.95 if as_hex else 0.75  # a hex dump line is long and must not wrap
             text_width = max(40, int(width * share) - 2 * PAD)
-        flags = Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere
-        body_rect = metrics.boundingRect(QRect(0, 0, text_width, 1_000_000), flags, body)
+        body_width, body_height = self._text_size(metrics, body, text_width)
         head_width = small_metrics.horizontalAdvance(header) if header else 0
         more_width = small_metrics.horizontalAdvance(more) if more else 0
-        inner_w = min(text_width, max(body_rect.width(), head_width, more_width))
-        # Fallback fonts (CJK, emoji) can be taller than the small font itself.
-        single = Qt.TextFlag.TextSingleLine
-        line_height = max(
-            small_metrics.lineSpacing(),
-            small_metrics.boundingRect(QRect(0, 0, 100_000, 1000), single, header + more).height(),
-        )
-        inner_h = body_rect.height() + line_height * ((1 if header else 0) + (1 if more else 0))
+        inner_w = min(text_width, max(body_width, head_width, more_width))
+        line_height = small_metrics.lineSpacing()
+        if _TALL_SCRIPT.search(header) or _TALL_SCRIPT.search(more):
+            # Fallback fonts (CJK, emoji) can be taller than the small font itself.
+            single = Qt.TextFlag.TextSingleLine
+            tall = small_metrics.boundingRect(QRect(0, 0, 100_000, 1000), single, header + more)
+            line_height = max(line_height, tall.height())
+        inner_h = body_height + line_height * ((1 if header else 0) + (1 if more else 0))
         bubble_w, bubble_h = inner_w + 2 * PAD, inner_h + 2 * PAD
         if entry.kind is EntryKind.OWN:
             left = width - SIDE - bubble_w
@@ -139,12 +139,40 @@ class ChatDelegate(QStyledItemDelegate):
         entry.layout_cache[width] = layout
         return layout
 
+    def _fonts(self, base: QFont, as_hex: bool) -> tuple[QFont, QFontMetrics, QFontMetrics]:
+        """Body font, its metrics and the small header font's metrics (cached)."""
+        key = (base.key(), as_hex)
+        cached = self._font_cache.get(key)
+        if cached is None:
+            font = QFont(base)
+            if as_hex:
+                font.setFamily("monospace")
+                font.setStyleHint(QFont.StyleHint.Monospace)
+            small = QFont(base)
+            small.setPointSizeF(max(6.0, base.pointSizeF() * 0.85))
+            cached = self._font_cache[key] = (font, QFontMetrics(font), QFontMetrics(small))
+        return cached
+
+    @staticmethod
+    def _text_size(metrics: QFontMetrics, text: str, width: int) -> tuple[int, int]:
+        """Width and height of ``text`` wrapped to ``width``."""
+        if text.isascii() and "\n" not in text and "\t" not in text:
+            advance = metrics.horizontalAdvance(text)
+            if advance <= width:  # one line: no need to lay out the wrapping
+                return advance, metrics.height()
+        flags = Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere
+        rect = metrics.boundingRect(QRect(0, 0, width, 1_000_000), flags, text)
+        return rect.width(), rect.height()
+
+    @staticmethod
+    def _entry(index: Index) -> ChatEntry:
+        return index.model().entry(index.row())  # straight from the model: no QVariant
+
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        entry: ChatEntry = index.data(ENTRY_ROLE)
-        return self._layout(entry, option, index.model().hex_view).size
+        return self._layout(self._entry(index), option, index.model().hex_view).size
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        entry: ChatEntry = index.data(ENTRY_ROLE)
+        entry = self._entry(index)
         layout = self._layout(entry, option, index.model().hex_view)
         palette = option.palette
         dark = palette.color(QPalette.ColorRole.Window).lightness() < 128

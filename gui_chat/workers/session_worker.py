@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from gui_chat.net.events import SessionEvent
 from gui_chat.net.loop import EventSink, SessionLoop
@@ -20,6 +20,8 @@ from gui_chat.net.loop import EventSink, SessionLoop
 log = logging.getLogger("gui_chat.workers")
 
 STOP_TIMEOUT_MS = 3000
+#: Most events handed to the GUI in one go.
+MAX_BATCH = 500
 
 
 class _Runner(QObject):
@@ -87,7 +89,7 @@ class SessionWorker(QObject):
         joined = self._thread.wait(STOP_TIMEOUT_MS)
         if not joined:
             log.error("session thread did not end within %d ms", STOP_TIMEOUT_MS)
-        self._deliver()
+        self._deliver(everything=True)
         return joined
 
     # ----- between the threads -----------------------------------------------------------
@@ -101,9 +103,18 @@ class SessionWorker(QObject):
         self._runner.events_ready.emit()
 
     @Slot()
-    def _deliver(self) -> None:
+    def _deliver(self, everything: bool = False) -> None:
+        """Hand the waiting events to the GUI, at most :data:`MAX_BATCH` at a time.
+
+        The rest are handed over on the next turn of the event loop, so timers, input and
+        painting get their turn between two batches however long a flood goes on.
+        """
         with self._lock:
-            events, self._pending = self._pending, []
-            self._signal_queued = False
+            size = len(self._pending) if everything else MAX_BATCH
+            events = self._pending[:size]
+            del self._pending[:size]
+            self._signal_queued = bool(self._pending)
+        if self._signal_queued:
+            QTimer.singleShot(0, self._deliver)  # after what else is waiting
         if events:
             self.events.emit(events)
