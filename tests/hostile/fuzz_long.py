@@ -29,11 +29,12 @@ import sys
 import tempfile
 import time
 import traceback
-from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+from tests.support.frames import cut, frame  # noqa: E402 (needs ROOT on sys.path)
 
 TYPES = ["hello", "welcome", "chat", "ack", "join", "leave", "members", "ping", "pong", "error"]
 FIELDS = ["nick", "room", "members", "version", "id", "text", "sender", "ts", "reason", "seq",
@@ -77,10 +78,6 @@ def check_stream(chunks: list[bytes]) -> list[str]:
                 problems.append(f"refusal cannot be sent back: {inner!r} for {reason!r}")
             return problems
     return problems
-
-
-def frame(payload: bytes) -> bytes:
-    return len(payload).to_bytes(4, "big") + payload
 
 
 def structured(provider) -> bytes:
@@ -132,9 +129,7 @@ def atheris_child(report: Path, argv: list[str]) -> None:
             stream = structured(provider)
         else:
             stream = provider.ConsumeBytes(provider.ConsumeIntInRange(0, 4096))
-        cuts = sorted({provider.ConsumeIntInRange(0, len(stream)) for _ in range(3)})
-        bounds = [0, *cuts, len(stream)]
-        chunks = [stream[a:b] for a, b in pairwise(bounds)]
+        chunks = cut(stream, [provider.ConsumeIntInRange(0, len(stream)) for _ in range(3)])
         try:
             problems = check_stream(chunks)
         except Exception:
@@ -222,8 +217,7 @@ def run_hypothesis(examples: int) -> int:
     @given(streams, st.lists(st.integers(min_value=0), max_size=6))
     def property_holds(stream: bytes, points: list[int]) -> None:
         counts["examples"] += 1
-        bounds = [0, *sorted({p % (len(stream) + 1) for p in points}), len(stream)]
-        problems = check_stream([stream[a:b] for a, b in pairwise(bounds)])
+        problems = check_stream(cut(stream, points))
         assert not problems, problems
 
     started = time.monotonic()

@@ -15,18 +15,11 @@ from pathlib import Path
 from gui_chat.net.events import ChatDelivered, ChatReceived
 from gui_chat.ui.chat_delegate import shown_text
 from gui_chat.ui.chat_model import EntryKind
+from tests.support import WAIT
+from tests.support.sessions import Sessions
+from tests.support.sockets import Raw
 
-from .conftest import (
-    WAIT,
-    Driver,
-    Heartbeat,
-    Raw,
-    Sessions,
-    Threads,
-    friends,
-    open_whole_message,
-    still_chatting,
-)
+from .conftest import Heartbeat, HostileDriver, Threads, friends, open_whole_message, still_chatting
 
 FLOOD_PEER = Path(__file__).with_name("flood_peer.py")
 #: Longest the GUI thread may go without running a 10 ms timer during a flood.
@@ -42,7 +35,7 @@ def record_gap(what: str, heartbeat: Heartbeat) -> int:
 
 
 def test_a_megabyte_from_a_plain_client_in_raw_mode(
-    host: Driver, raw: Raw, threads: Threads, heartbeat: Heartbeat
+    host: HostileDriver, raw: Raw, threads: Threads, heartbeat: Heartbeat
 ) -> None:
     port = host.host("server", raw=True)
     plain = raw.connect(port)
@@ -102,7 +95,7 @@ def test_a_megabyte_from_a_plain_client_in_raw_mode(
     )
 
 
-def burst_into(host: Driver, heartbeat: Heartbeat, count: int = 10_000) -> int:
+def burst_into(host: HostileDriver, heartbeat: Heartbeat, count: int = 10_000) -> int:
     """A room in ``host`` takes ``count`` framed messages in one burst from a flooder
     in another process; the worst heartbeat gap meanwhile (ms)."""
     port = host.host("host")
@@ -159,11 +152,11 @@ def test_ten_thousand_framed_messages_in_one_burst(
 
 
 def test_nothing_is_lost_three_clients_ten_thousand_each(
-    host: Driver, sessions: Sessions, heartbeat: Heartbeat
+    host: HostileDriver, sessions: Sessions, heartbeat: Heartbeat
 ) -> None:
     per_client = 10_000
     port = host.host("host")
-    clients = [sessions.joined(port, nick)[0] for nick in ("ann", "ben", "cat")]
+    clients = [sessions.joined(port, nick) for nick in ("ann", "ben", "cat")]
     host.wait_people(["host (you)", "ann", "ben", "cat"])
     received: dict[str, dict[str, list[int]]] = {c.name: defaultdict(list) for c in clients}
     delivered: dict[str, int] = dict.fromkeys(received, 0)

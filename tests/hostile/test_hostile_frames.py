@@ -15,15 +15,18 @@ import pytest
 from gui_chat.net.events import ChatReceived, PeerLeft
 from gui_chat.protocol import MAX_FRAME_SIZE
 from gui_chat.ui.chat_model import EntryKind
+from tests.support.frames import error_frames, frame
+from tests.support.sessions import Sessions
+from tests.support.sockets import Raw
 
-from .conftest import Driver, Raw, Sessions, error_frames, frame, friends, still_chatting
+from .conftest import HostileDriver, friends, still_chatting
 
 
 # ----- 1. length prefixes over the limit ------------------------------------------------------
 @pytest.mark.parametrize("announced", [2**32 - 1, MAX_FRAME_SIZE + 1], ids=["4GB", "256KiB+1"])
 @pytest.mark.parametrize("introduced", [False, True], ids=["anonymous", "member"])
 def test_oversized_length_prefix_is_refused_after_the_header_alone(
-    host: Driver, sessions: Sessions, raw: Raw, announced: int, introduced: bool
+    host: HostileDriver, sessions: Sessions, raw: Raw, announced: int, introduced: bool
 ) -> None:
     port = host.host()
     alice, bob = friends(sessions, port)
@@ -53,7 +56,7 @@ def test_oversized_length_prefix_is_refused_after_the_header_alone(
 
 
 def test_a_frame_of_exactly_the_limit_is_accepted_and_relayed(
-    host: Driver, sessions: Sessions, raw: Raw
+    host: HostileDriver, sessions: Sessions, raw: Raw
 ) -> None:
     port = host.host()
     alice, bob = friends(sessions, port)
@@ -92,7 +95,7 @@ FOREIGN = {
 
 @pytest.mark.parametrize("kind", list(FOREIGN))
 def test_bytes_of_another_protocol_are_dropped_with_a_reason(
-    host: Driver, sessions: Sessions, raw: Raw, kind: str
+    host: HostileDriver, sessions: Sessions, raw: Raw, kind: str
 ) -> None:
     data = FOREIGN[kind]
     if kind == "random64k":  # the seed is fixed: its first 4 bytes announce a huge frame
@@ -150,7 +153,7 @@ BAD_JSON = {
 
 @pytest.mark.parametrize("kind", list(BAD_JSON))
 def test_bad_json_from_a_member_is_refused_and_announced(
-    host: Driver, sessions: Sessions, raw: Raw, kind: str
+    host: HostileDriver, sessions: Sessions, raw: Raw, kind: str
 ) -> None:
     payload, expected = BAD_JSON[kind]
     port = host.host()
@@ -173,7 +176,7 @@ def test_bad_json_from_a_member_is_refused_and_announced(
 
 
 def test_unknown_fields_are_ignored_and_the_chat_is_relayed(
-    host: Driver, sessions: Sessions, raw: Raw
+    host: HostileDriver, sessions: Sessions, raw: Raw
 ) -> None:
     port = host.host()
     alice, bob = friends(sessions, port)

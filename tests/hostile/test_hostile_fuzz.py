@@ -21,7 +21,6 @@ import dataclasses
 import json
 import math
 import random
-from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -39,6 +38,7 @@ from gui_chat.protocol import (
     encode_message,
 )
 from gui_chat.protocol.messages import MESSAGE_TYPES
+from tests.support.frames import cut
 
 # too_slow: the machine these run on is shared; a slow draw is not a finding.
 FUZZ = settings(
@@ -186,11 +186,6 @@ def _decode_stream(chunks: list[bytes]) -> tuple[list[Message], bool]:
     return messages, False
 
 
-def _cut(data: bytes, points: list[int]) -> list[bytes]:
-    bounds = [0, *sorted({p % (len(data) + 1) for p in points}), len(data)]
-    return [data[a:b] for a, b in pairwise(bounds)]
-
-
 # ----- the properties -----------------------------------------------------------------------
 @FUZZ
 @given(
@@ -205,7 +200,7 @@ def test_valid_looking_frames_give_messages_or_remote_errors_only(
     assert all(len(p) <= MAX_FRAME_SIZE for p in payloads)
     stream = b"".join(encode_frame(p) for p in payloads)
     expected, expected_error = _decode_alone(payloads)
-    got, error = _decode_stream(_cut(stream, points))
+    got, error = _decode_stream(cut(stream, points))
     event(f"{len(got)} of {len(payloads)} accepted")
     assert got == expected
     assert error == expected_error

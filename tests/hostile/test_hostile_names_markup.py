@@ -9,12 +9,15 @@ import unicodedata
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QStyleOptionViewItem
 
-from gui_chat.net.events import ChatReceived, PeerJoined, PeerLeft
+from gui_chat.net.events import ChatReceived, Connected, PeerJoined, PeerLeft
 from gui_chat.protocol import MAX_NICK_LENGTH
 from gui_chat.ui.chat_delegate import shown_text
 from gui_chat.ui.chat_model import EntryKind
+from tests.support import WAIT_MS
+from tests.support.sessions import Sessions
+from tests.support.sockets import Raw
 
-from .conftest import WAIT_MS, Driver, Raw, Sessions, friends, open_whole_message, still_chatting
+from .conftest import HostileDriver, friends, open_whole_message, still_chatting
 
 # (what the peer calls itself, the name the room must give it), joined in this order
 NICKS = [
@@ -38,7 +41,7 @@ def _clean(text: str) -> bool:
 
 
 def test_hostile_nicknames_are_cleaned_in_welcome_and_people_list(
-    host: Driver, sessions: Sessions, raw: Raw
+    host: HostileDriver, sessions: Sessions, raw: Raw
 ) -> None:
     port = host.host("host")
     alice, bob = friends(sessions, port)
@@ -66,11 +69,14 @@ def test_hostile_nicknames_are_cleaned_in_welcome_and_people_list(
     still_chatting(host, alice, bob, "hostile nicknames")
 
 
-def test_a_ten_thousand_character_nickname(host: Driver, sessions: Sessions, raw: Raw) -> None:
+def test_a_ten_thousand_character_nickname(
+    host: HostileDriver, sessions: Sessions, raw: Raw
+) -> None:
     port = host.host("host")
     alice, bob = friends(sessions, port)
     # A gui_chat client shortens it before sending: the room gives 32 characters.
-    long_one, connected = sessions.joined(port, "\u202e" + "w" * 9_999)
+    long_one = sessions.client(port, "\u202e" + "w" * 9_999)
+    connected = long_one.wait_for(Connected)
     assert connected.nick == "w" * MAX_NICK_LENGTH
     host.wait_people(["host (you)", "alice", "bob", "w" * MAX_NICK_LENGTH])
     # By hand on the wire it breaks the documented 128-character field limit
@@ -88,7 +94,7 @@ def test_a_ten_thousand_character_nickname(host: Driver, sessions: Sessions, raw
 
 
 def test_a_farewell_reason_cannot_inject_lines_into_the_room(
-    host: Driver, sessions: Sessions, raw: Raw
+    host: HostileDriver, sessions: Sessions, raw: Raw
 ) -> None:
     """A client's own ``error`` reason becomes the ``leave`` reason everyone is shown."""
     port = host.host("host")
@@ -120,11 +126,12 @@ MARKUP = [
 
 
 def test_markup_in_messages_is_held_and_painted_as_literal_text(
-    host: Driver, sessions: Sessions, qtbot
+    host: HostileDriver, sessions: Sessions, qtbot
 ) -> None:
     port = host.host("host")
     alice, bob = friends(sessions, port)
-    mallory, connected = sessions.joined(port, "<b>mallory</b>")
+    mallory = sessions.client(port, "<b>mallory</b>")
+    connected = mallory.wait_for(Connected)
     assert connected.nick == "<b>mallory</b>"
     for number, text in enumerate(MARKUP):
         mallory.send_chat(f"m{number}", text)

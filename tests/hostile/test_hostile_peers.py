@@ -13,19 +13,12 @@ import pytest
 
 from gui_chat.net.events import ChatDelivered, ChatReceived, PeerLeft
 from gui_chat.net.room import Keepalive
+from tests.support import LOCALHOST, WAIT_MS
+from tests.support.frames import error_frames, frame
+from tests.support.sessions import Sessions
+from tests.support.sockets import Raw
 
-from .conftest import (
-    LOCALHOST,
-    WAIT_MS,
-    Driver,
-    Raw,
-    Sessions,
-    error_frames,
-    frame,
-    friends,
-    open_fds,
-    still_chatting,
-)
+from .conftest import HostileDriver, friends, open_fds, still_chatting
 
 # frame_within is what is tested; the others are long enough not to interfere.
 SLOW = Keepalive(ping_after=1.0, dead_after=5.0, hello_within=5.0, frame_within=0.5)
@@ -34,7 +27,7 @@ SLOW = Keepalive(ping_after=1.0, dead_after=5.0, hello_within=5.0, frame_within=
 # ----- 6. slowloris ---------------------------------------------------------------------------
 @pytest.mark.parametrize("how", ["half-a-chat", "half-a-hello", "trickle"])
 def test_slowloris_is_dropped_after_frame_within_while_others_flow(
-    host: Driver, sessions: Sessions, raw: Raw, how: str
+    host: HostileDriver, sessions: Sessions, raw: Raw, how: str
 ) -> None:
     port = host.host("host", keepalive=SLOW)
     alice, bob = friends(sessions, port)
@@ -142,11 +135,11 @@ def read_until_closed(
     return closed
 
 
-def room_connections(host: Driver) -> int:
+def room_connections(host: HostileDriver) -> int:
     return host.in_loop(lambda: len(host.session.peers()))  # type: ignore[attr-defined]
 
 
-def relay_time(host: Driver, sessions_pair, tag: str) -> float:
+def relay_time(host: HostileDriver, sessions_pair, tag: str) -> float:
     """Seconds for alice's message to reach bob and the host window."""
     alice, bob = sessions_pair
     started = time.monotonic()
@@ -158,7 +151,7 @@ def relay_time(host: Driver, sessions_pair, tag: str) -> float:
 
 
 def test_a_thousand_connections_at_once_the_room_stays_responsive(
-    host: Driver, sessions: Sessions, raw: Raw
+    host: HostileDriver, sessions: Sessions, raw: Raw
 ) -> None:
     port = host.host("host", max_clients=1100)
     pair = friends(sessions, port)
@@ -176,7 +169,7 @@ def test_a_thousand_connections_at_once_the_room_stays_responsive(
 
 
 def test_a_thousand_connections_over_the_limit_are_refused_politely(
-    host: Driver, sessions: Sessions, raw: Raw
+    host: HostileDriver, sessions: Sessions, raw: Raw
 ) -> None:
     port = host.host("host", max_clients=50)
     pair = friends(sessions, port)
@@ -204,7 +197,7 @@ def test_a_thousand_connections_over_the_limit_are_refused_politely(
 # ----- 8. a reset in the middle of a frame ----------------------------------------------------
 @pytest.mark.parametrize("when", ["mid-chat", "mid-hello", "while-being-sent-to"])
 def test_a_peer_that_resets_mid_frame_is_announced_with_a_reason(
-    host: Driver, sessions: Sessions, raw: Raw, when: str
+    host: HostileDriver, sessions: Sessions, raw: Raw, when: str
 ) -> None:
     port = host.host("host")
     alice, bob = friends(sessions, port)
@@ -236,7 +229,7 @@ def test_a_peer_that_resets_mid_frame_is_announced_with_a_reason(
 
 
 def test_many_members_resetting_at_once_do_not_take_the_room_down(
-    host: Driver, sessions: Sessions, raw: Raw
+    host: HostileDriver, sessions: Sessions, raw: Raw
 ) -> None:
     """200 members who never read what the room sends them all reset at once (a
     crashed client machine, a NAT box dropping its table)."""

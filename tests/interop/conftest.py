@@ -1,7 +1,7 @@
 """Raw mode against real programs: tutorial-style peers in subprocesses, and netcat.
 
-Windows are driven like a user would (see tests/gui/conftest.py, whose pattern this
-copies); peers are real processes on 127.0.0.1 whose stdout is read by a thread per
+Windows are driven like a user would (the shared driver in tests/support/windows.py,
+in raw mode); peers are real processes on 127.0.0.1 whose stdout is read by a thread per
 pipe and waited for with ``qtbot.waitUntil``, so the Qt event loop keeps running.
 """
 
@@ -15,16 +15,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton
 from pytestqt.exceptions import TimeoutError as QtTimeoutError
 
 from gui_chat.ui.chat_model import ChatEntry, Delivery, EntryKind
-from gui_chat.ui.main_window import MainWindow
-from gui_chat.ui.options import AppOptions
 from gui_chat.ui.session_settings import Mode
+from tests.support import WAIT_MS
+from tests.support.windows import Driver, Windows
 
-WAIT_MS = 5000
 PEERS = Path(__file__).parent / "peers"
 
 
@@ -188,30 +185,13 @@ def spawn(qtbot) -> Iterator[Callable[..., Peer]]:
 
 
 # ----- windows ----------------------------------------------------------------------------
-class Driver:
-    """Drives one MainWindow in raw mode through its widgets."""
-
-    def __init__(self, qtbot, window: MainWindow) -> None:
-        self.qtbot = qtbot
-        self.window = window
+class RawDriver(Driver):
+    """Drives one MainWindow in raw mode (plain bytes, no nickname) through its widgets."""
 
     # ----- starting -----------------------------------------------------------------------
-    def setup(self, mode: Mode, encoding: str, local_port: int = 0, remote_port: int = 0) -> None:
-        panel = self.window.panel
-        panel.set_mode(mode)
-        panel.set_raw(True, encoding)
-        assert panel.encoding_box.currentData() == encoding
-        panel.local_host_box.setEditText("127.0.0.1")
-        panel.local_port_box.setValue(local_port)
-        panel.remote_host_edit.setText("127.0.0.1")
-        panel.remote_port_box.setValue(remote_port)
-
-    def click_start(self) -> None:
-        self.qtbot.mouseClick(self.window.panel.start_button, Qt.MouseButton.LeftButton)
-
     def join(self, port: int, encoding: str = "utf-8") -> None:
         """Connect as a raw TCP client to 127.0.0.1:``port``."""
-        self.setup(Mode.JOIN, encoding, remote_port=port)
+        self.setup(Mode.JOIN, remote_port=port, raw=True, encoding=encoding)
         self.click_start()
         controller = self.window.controller
         self.wait_until(
@@ -222,28 +202,20 @@ class Driver:
 
     def host(self, encoding: str = "utf-8") -> int:
         """Start a raw TCP server on 127.0.0.1, any port; the port it got."""
-        self.setup(Mode.HOST, encoding)
-        with self.qtbot.waitSignal(self.window.controller.bound, timeout=WAIT_MS) as bound:
-            self.click_start()
-        return bound.args[1]
+        self.setup(Mode.HOST, raw=True, encoding=encoding)
+        return self.start_bound()
 
     def udp(self, target_port: int, encoding: str = "utf-8") -> int:
         """Start raw UDP on 127.0.0.1, any port, sending to ``target_port``; the port."""
-        self.setup(Mode.UDP, encoding, remote_port=target_port)
-        with self.qtbot.waitSignal(self.window.controller.bound, timeout=WAIT_MS) as bound:
-            self.click_start()
-        return bound.args[1]
+        self.setup(Mode.UDP, remote_port=target_port, raw=True, encoding=encoding)
+        return self.start_bound()
 
     def stop(self) -> None:
-        """Press Stop/Disconnect; returns once the session has ended."""
+        """Press Stop/Disconnect (the session must be running); returns once it ended."""
         assert self.window.controller.running
-        with self.qtbot.waitSignal(self.window.controller.ended, timeout=WAIT_MS):
-            self.click_start()
+        super().stop()
 
     # ----- raw options --------------------------------------------------------------------
-    def click(self, button: QAbstractButton) -> None:
-        self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
     def set_line_ending(self, ending: bytes) -> None:
         box = self.window.raw_options.line_end_box
         # compared in Python: QComboBox.findData matches bytes by object, not by value
@@ -262,14 +234,7 @@ class Driver:
         box = self.window.raw_options.target_box
         return [box.itemData(i) for i in range(box.count())]
 
-    # ----- chatting -----------------------------------------------------------------------
-    def type_and_enter(self, text: str) -> None:
-        self.window.input.setPlainText(text)
-        self.qtbot.keyClick(self.window.input, Qt.Key.Key_Return)
-
-    def entries(self, kind: EntryKind | None = None) -> list[ChatEntry]:
-        return [e for e in self.window.model.entries() if kind is None or e.kind is kind]
-
+    # ----- what came in -------------------------------------------------------------------
     def peer_entries(self, sender: str | None = None) -> list[ChatEntry]:
         return [e for e in self.entries(EntryKind.PEER) if sender is None or e.sender == sender]
 
@@ -290,50 +255,11 @@ class Driver:
     def wait_delivered(self, entry: ChatEntry) -> None:
         self.wait_until(lambda: entry.delivery is Delivery.DELIVERED, f"{entry.text!r} delivered")
 
-    def wait_system(self, fragment: str) -> None:
-        def shown() -> bool:
-            kinds = (EntryKind.SYSTEM, EntryKind.ERROR)
-            return any(fragment in e.text for e in self.entries() if e.kind in kinds)
-
-        self.wait_until(shown, f"a system line with {fragment!r}")
-
-    def people(self) -> list[str]:
-        return [self.window.people.item(i).text() for i in range(self.window.people.count())]
-
-    def status(self) -> str:
-        return self.window.status_label.text()
-
-    def status_is_error(self) -> bool:
-        return bool(self.window.status_label.property("error"))
-
-    def wait_until(self, predicate: Callable[[], bool], what: str, timeout: int = WAIT_MS) -> None:
-        try:
-            self.qtbot.waitUntil(predicate, timeout=timeout)
-        except QtTimeoutError:
-            texts = [(e.kind.value, e.sender, e.text[:200]) for e in self.entries()]
-            raise AssertionError(
-                f"timed out waiting for {what}\n  status: {self.status()!r}\n  entries: {texts}"
-            ) from None
-
 
 @pytest.fixture
-def open_window(qtbot, spawn) -> Iterator[Callable[[], Driver]]:
+def open_window(qtbot, spawn) -> Iterator[Callable[[], RawDriver]]:
     """Open real windows; at teardown (before the peers are killed) close them and
     check every session thread ended."""
-    drivers: list[Driver] = []
-
-    def make() -> Driver:
-        # no LAN discovery (127.0.0.1 only) and no state dir (nothing kept on disk)
-        window = MainWindow(AppOptions(discovery=False, state_dir=None))
-        window.show()
-        qtbot.addWidget(window)
-        driver = Driver(qtbot, window)
-        drivers.append(driver)
-        return driver
-
-    yield make
-    for driver in drivers:
-        driver.window.close()
-    for driver in drivers:
-        assert not driver.window.controller.thread_alive(), "a session thread outlived its window"
-        assert not driver.window.controller.running
+    windows = Windows(qtbot, RawDriver)
+    yield windows.open
+    windows.close_all()

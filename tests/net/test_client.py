@@ -23,8 +23,10 @@ from gui_chat.net.events import (
 from gui_chat.net.room import Keepalive
 from gui_chat.net.stream import Backoff
 from gui_chat.protocol import MAX_TEXT_LENGTH
-
-from .conftest import LOCALHOST, Raw, RawPeer, RawServer, Sessions, frame, port_of
+from tests.support import LOCALHOST
+from tests.support.frames import frame
+from tests.support.sessions import Sessions, port_of
+from tests.support.sockets import Raw, RawPeer, RawServer
 
 
 def assert_hello(message: dict | None, nick: str) -> None:

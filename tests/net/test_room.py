@@ -23,8 +23,9 @@ from gui_chat.net.events import (
 from gui_chat.net.room import Keepalive
 from gui_chat.net.stream import Backoff
 from gui_chat.protocol import MAX_TEXT_LENGTH
-
-from .conftest import Raw, Session, Sessions, frame, port_of
+from tests.support.frames import frame
+from tests.support.sessions import Session, Sessions, port_of
+from tests.support.sockets import Raw
 
 FAST = Keepalive(ping_after=0.2, dead_after=0.6, hello_within=0.5, frame_within=0.5)
 QUICK_RETRY = Backoff(first=0.1, longest=0.2)

@@ -21,8 +21,9 @@ from gui_chat.net.events import (
 )
 from gui_chat.net.udp import Retransmit
 from gui_chat.protocol import MAX_DATAGRAM_SIZE
-
-from .conftest import LOCALHOST, Raw, Session, Sessions, port_of
+from tests.support import LOCALHOST
+from tests.support.sessions import Session, Sessions, port_of
+from tests.support.sockets import Raw
 
 QUICK = Retransmit(first_wait=0.05, factor=1.5, tries=3)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import struct
-from itertools import pairwise
 from typing import Any
 
 from hypothesis import given, settings
@@ -31,6 +30,7 @@ from gui_chat.protocol import (
     encode_message,
 )
 from gui_chat.protocol.messages import MAX_ID_LENGTH, MESSAGE_TYPES
+from tests.support.frames import cut
 
 FUZZ = settings(max_examples=300, deadline=None, database=None)
 
@@ -74,12 +74,6 @@ chats = st.builds(
 )
 
 
-def _cut(data: bytes, points: list[int]) -> list[bytes]:
-    cuts = sorted({p % (len(data) + 1) for p in points})
-    bounds = [0, *cuts, len(data)]
-    return [data[a:b] for a, b in pairwise(bounds)]
-
-
 def _outcome(chunks: list[bytes]) -> tuple[list[Message], type[Exception] | None]:
     """Feed ``chunks`` reading after each; the messages and the error class, if any."""
     connection = Connection()
@@ -113,7 +107,7 @@ def _check_decoded(message: Message) -> None:
 @FUZZ
 @given(st.binary(max_size=3000), st.lists(st.integers(min_value=0), max_size=30))
 def test_arbitrary_bytes_into_connection(data: bytes, points: list[int]) -> None:
-    messages, _ = _outcome(_cut(data, points))
+    messages, _ = _outcome(cut(data, points))
     for message in messages:
         _check_decoded(message)
 
@@ -166,7 +160,7 @@ def test_chunking_never_changes_what_is_read(parts: list[bytes], points: list[in
     # One byte per feed is the reference: no frame can complete in the same feed
     # as the header that breaks the stream.
     reference, reference_error = _outcome([stream[i : i + 1] for i in range(len(stream))])
-    messages, error = _outcome(_cut(stream, points))
+    messages, error = _outcome(cut(stream, points))
     for message in reference:
         _check_decoded(message)
     if error is FrameTooLargeError and reference_error is not None:
@@ -245,7 +239,7 @@ def test_arbitrary_bytes_into_decode_datagram(payload: bytes) -> None:
 def test_chat_round_trip_through_any_split(messages: list[Chat], points: list[int]) -> None:
     sender = Connection()
     stream = b"".join(sender.send(m) for m in messages)
-    received, error = _outcome(_cut(stream, points))
+    received, error = _outcome(cut(stream, points))
     assert error is None
     assert received == messages
 
@@ -258,7 +252,7 @@ def test_frame_round_trip_through_any_split(payloads: list[bytes], points: list[
     stream = b"".join(encode_frame(p) for p in payloads)
     decoder = FrameDecoder()
     frames: list[bytes] = []
-    for chunk in _cut(stream, points):
+    for chunk in cut(stream, points):
         frames.extend(decoder.feed(chunk))
     assert frames == payloads
     assert decoder.pending == 0

@@ -10,7 +10,7 @@ server closed. Gives up after 20 s.
 import socket
 import sys
 
-TIMEOUT = 20.0
+from tutorial import connect, print_replies
 
 
 def blob(size: int) -> bytes:
@@ -20,28 +20,13 @@ def blob(size: int) -> bytes:
 def main() -> int:
     host, port, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     chunk = int(sys.argv[4]) if len(sys.argv) > 4 else size
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.settimeout(TIMEOUT)
-        s.connect((host, port))
-        print(s.getsockname()[1], flush=True)
+    with connect(host, port) as s:
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         data = blob(size)
         for start in range(0, size, chunk):
             s.sendall(data[start : start + chunk])
         print("sent", size, flush=True)
-        try:
-            while True:
-                data = s.recv(1024)
-                if not data:
-                    print("closed", flush=True)
-                    break
-                print("recv", data.hex(), flush=True)
-                if b"\n" in data:
-                    break
-        except TimeoutError:
-            print("no reply", file=sys.stderr)
-            return 2
-    return 0
+        return print_replies(s, lambda received: b"\n" in received)
 
 
 if __name__ == "__main__":

@@ -10,34 +10,21 @@ Serves one client; gives up after 20 s without news.
 import socket
 import sys
 
-HOST = "127.0.0.1"
-TIMEOUT = 20.0
+from tutorial import serve_one
+
 GREETING = "你好，世界".encode("gbk")
 
 
+def greet(conn: socket.socket, _addr: tuple[str, int]) -> None:
+    while data := conn.recv(1024):
+        print("recv", data.hex(), flush=True)
+        conn.sendall(GREETING)
+        if data.strip() == b"bye":
+            break
+
+
 def main() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.settimeout(TIMEOUT)
-        s.bind((HOST, 0))
-        s.listen(1)
-        print(s.getsockname()[1], flush=True)
-        try:
-            conn, _addr = s.accept()
-        except TimeoutError:
-            print("no client came", file=sys.stderr)
-            return 2
-        with conn:
-            conn.settimeout(TIMEOUT)
-            try:
-                while data := conn.recv(1024):
-                    print("recv", data.hex(), flush=True)
-                    conn.sendall(GREETING)
-                    if data.strip() == b"bye":
-                        break
-            except TimeoutError:
-                print("client went silent", file=sys.stderr)
-                return 2
-    return 0
+    return serve_one(greet)
 
 
 if __name__ == "__main__":

@@ -10,41 +10,28 @@ Serves one client; gives up after 20 s without news.
 import socket
 import sys
 
-HOST = "127.0.0.1"
-TIMEOUT = 20.0
+from tutorial import serve_one
+
 GREETING = "你好，世界".encode("gbk")
 PIECES = [GREETING[:1], GREETING[1:3], GREETING[3:]]
 
 
+def send_pieces(conn: socket.socket, _addr: tuple[str, int]) -> None:
+    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    pieces = list(PIECES)
+    while pieces and (data := conn.recv(1024)):
+        print("recv", data.hex(), flush=True)
+        piece = pieces.pop(0)
+        conn.sendall(piece)
+        print("sent", piece.hex(), flush=True)
+    # stay connected until the client leaves, so the end of the stream
+    # does not get mixed into what is being checked
+    while conn.recv(1024):
+        pass
+
+
 def main() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.settimeout(TIMEOUT)
-        s.bind((HOST, 0))
-        s.listen(1)
-        print(s.getsockname()[1], flush=True)
-        try:
-            conn, _addr = s.accept()
-        except TimeoutError:
-            print("no client came", file=sys.stderr)
-            return 2
-        with conn:
-            conn.settimeout(TIMEOUT)
-            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            pieces = list(PIECES)
-            try:
-                while pieces and (data := conn.recv(1024)):
-                    print("recv", data.hex(), flush=True)
-                    piece = pieces.pop(0)
-                    conn.sendall(piece)
-                    print("sent", piece.hex(), flush=True)
-                # stay connected until the client leaves, so the end of the stream
-                # does not get mixed into what is being checked
-                while conn.recv(1024):
-                    pass
-            except TimeoutError:
-                print("client went silent", file=sys.stderr)
-                return 2
-    return 0
+    return serve_one(send_pieces)
 
 
 if __name__ == "__main__":

@@ -6,33 +6,17 @@ TEXT encoded in ENCODING, then prints ``recv HEX`` for each recv(1024) until REP
 newlines (default 1) have come or the server closed. Gives up after 20 s.
 """
 
-import socket
 import sys
 
-TIMEOUT = 20.0
+from tutorial import connect, print_replies
 
 
 def main() -> int:
     host, port, encoding, text = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     replies = int(sys.argv[5]) if len(sys.argv) > 5 else 1
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.settimeout(TIMEOUT)
-        s.connect((host, port))
-        print(s.getsockname()[1], flush=True)
+    with connect(host, port) as s:
         s.sendall(text.encode(encoding))
-        newlines = 0
-        try:
-            while newlines < replies:
-                data = s.recv(1024)
-                if not data:
-                    print("closed", flush=True)
-                    break
-                print("recv", data.hex(), flush=True)
-                newlines += data.count(b"\n")
-        except TimeoutError:
-            print("no reply", file=sys.stderr)
-            return 2
-    return 0
+        return print_replies(s, lambda received: received.count(b"\n") >= replies)
 
 
 if __name__ == "__main__":

@@ -8,8 +8,8 @@ Exits after 50 datagrams or after 20 s without one.
 import socket
 import sys
 
-HOST = "127.0.0.1"
-TIMEOUT = 20.0
+from tutorial import HOST, TIMEOUT
+
 MAX_DATAGRAMS = 50
 
 

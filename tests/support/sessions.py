@@ -1,26 +1,17 @@
-"""Helpers for the net tests: sessions on real threads, and plain-socket peers.
+"""gui_chat.net sessions (rooms, clients, UDP peers) on threads of their own.
 
-``sessions`` starts rooms, clients and UDP peers on threads of their own; their events
-land in a queue that :meth:`Session.wait_for` reads. Teardown stops every session,
-joins its thread and checks that it ended with exactly one :class:`SessionEnded`.
-
-``raw`` makes peers written like the classic socket tutorials — blocking sockets,
-``sendall`` of length-prefixed JSON frames, ``recv`` loops with a timeout — to play a
-hostile client, a fake room or a bare UDP socket. Teardown closes every one of them.
+Their events land in a queue that :meth:`Session.wait_for` reads. :meth:`Sessions.close_all`
+(run by the ``sessions`` fixture at teardown) stops every session, joins its thread and
+checks that it ended with exactly one :class:`SessionEnded`.
 """
 
 from __future__ import annotations
 
-import json
 import queue
-import socket
-import struct
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, TypeVar
-
-import pytest
 
 from gui_chat.net.client import ClientConfig, RoomClient
 from gui_chat.net.events import Connected, Listening, SessionEnded, SessionEvent
@@ -28,13 +19,11 @@ from gui_chat.net.loop import EventSink, SessionLoop
 from gui_chat.net.room import RoomConfig, RoomServer
 from gui_chat.net.udp import UdpConfig, UdpPeer
 
-LOCALHOST = "127.0.0.1"
-WAIT = 5.0  # longest wait for anything that should happen at once on loopback
+from . import LOCALHOST, WAIT
 
 E = TypeVar("E", bound=SessionEvent)
 
 
-# ----- sessions on threads --------------------------------------------------------------
 class Session:
     """One session loop running on its own thread, its events collected in order."""
 
@@ -80,7 +69,7 @@ class Session:
             except queue.Empty:
                 raise AssertionError(
                     f"{self.name}: no {event_type.__name__} (matching) within {timeout:g} s; "
-                    f"seen: {self.seen!r}"
+                    f"last seen: {self.seen[-20:]!r}"
                 ) from None
             first = len(self.seen)
             self.seen.extend(batch)  # the whole batch, so of_type() sees its other events
@@ -91,7 +80,7 @@ class Session:
             if any(isinstance(event, SessionEnded) for event in batch):
                 raise AssertionError(
                     f"{self.name} ended while waiting for {event_type.__name__}; "
-                    f"seen: {self.seen!r}"
+                    f"last seen: {self.seen[-20:]!r}"
                 )
 
     def ended(self, timeout: float = WAIT) -> SessionEnded:
@@ -113,6 +102,10 @@ class Session:
         """
         return [event for event in self.seen if isinstance(event, event_type)]
 
+    def send_chat(self, message_id: str, text: str) -> None:
+        """Send a chat message (a room or a client); fails if the session refuses it."""
+        assert self.loop.send_chat(message_id, text)  # type: ignore[attr-defined]
+
     def stop(self, timeout: float = 2.0) -> float:
         """Stop and join; the seconds it took. Fails if the thread does not end."""
         started = time.monotonic()
@@ -124,10 +117,21 @@ class Session:
 
 
 class Sessions:
-    """Starts sessions; :meth:`close_all` stops and joins every one of them."""
+    """Starts sessions; :meth:`close_all` stops and joins every one of them.
 
-    def __init__(self) -> None:
+    Each thread gets ``join_timeout`` seconds to end after ``stop()``. Used as a context
+    manager, it calls :meth:`close_all` on the way out.
+    """
+
+    def __init__(self, join_timeout: float = 2.0) -> None:
+        self.join_timeout = join_timeout
         self._all: list[Session] = []
+
+    def __enter__(self) -> Sessions:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close_all()
 
     def start(
         self, make: Callable[[EventSink], SessionLoop], name: str, start: bool = True
@@ -168,163 +172,20 @@ class Sessions:
         for session in self._all:
             if session.thread.ident is None:
                 continue
-            session.thread.join(2.0)
+            session.thread.join(self.join_timeout)
             if session.thread.is_alive():
-                problems.append(f"{session.name}: thread still running after stop() + join(2)")
+                problems.append(
+                    f"{session.name}: thread still running after stop() + "
+                    f"join({self.join_timeout:g})"
+                )
                 continue
             events = session.collect()
             ends = [i for i, event in enumerate(events) if isinstance(event, SessionEnded)]
             if ends != [len(events) - 1]:
-                problems.append(f"{session.name}: SessionEnded not once and last: {events!r}")
+                problems.append(f"{session.name}: SessionEnded not once and last: {events[-5:]!r}")
         assert not problems, "; ".join(problems)
-
-
-@pytest.fixture
-def sessions() -> Iterator[Sessions]:
-    started = Sessions()
-    try:
-        yield started
-    finally:
-        started.close_all()
 
 
 def port_of(session: Session) -> int:
     """The real port a room or UDP peer bound (waits for its :class:`Listening`)."""
     return session.wait_for(Listening).port
-
-
-# ----- plain-socket peers ---------------------------------------------------------------
-def frame(message: dict[str, Any] | bytes) -> bytes:
-    """A 4-byte big-endian length, then the payload (a dict is sent as UTF-8 JSON)."""
-    payload = message if isinstance(message, bytes) else json.dumps(message).encode("utf-8")
-    return struct.pack("!I", len(payload)) + payload
-
-
-class RawPeer:
-    """A blocking TCP socket that speaks the wire format by hand."""
-
-    def __init__(self, sock: socket.socket, timeout: float = WAIT) -> None:
-        self.sock = sock
-        self.sock.settimeout(timeout)
-        #: Every message received, pings included, in order.
-        self.received: list[dict[str, Any]] = []
-
-    # sending
-    def send(self, **message: Any) -> None:
-        self.sock.sendall(frame(message))
-
-    def send_bytes(self, data: bytes) -> None:
-        self.sock.sendall(data)
-
-    def hello(self, nick: str) -> dict[str, Any]:
-        """Say hello and return the room's welcome."""
-        self.send(t="hello", nick=nick, version=1)
-        return self.recv_until("welcome")
-
-    # receiving
-    def _recv_exactly(self, size: int) -> bytes | None:
-        data = b""
-        while len(data) < size:
-            chunk = self.sock.recv(size - len(data))
-            if not chunk:
-                if data:
-                    raise AssertionError(f"connection closed in the middle of a frame: {data!r}")
-                return None
-            data += chunk
-        return data
-
-    def recv_message(self) -> dict[str, Any] | None:
-        """The next message, or ``None`` when the other side closed the connection."""
-        header = self._recv_exactly(4)
-        if header is None:
-            return None
-        (size,) = struct.unpack("!I", header)
-        payload = self._recv_exactly(size)
-        assert payload is not None, "connection closed after a frame header"
-        message = json.loads(payload.decode("utf-8"))
-        self.received.append(message)
-        return message
-
-    def recv_until(self, kind: str, **fields: Any) -> dict[str, Any]:
-        """Skip messages until one of type ``kind`` (with these field values) comes."""
-        while True:
-            message = self.recv_message()
-            if message is None:
-                raise AssertionError(
-                    f"closed before a {kind!r} {fields or ''} arrived; got {self.received!r}"
-                )
-            if message.get("t") == kind and all(message.get(k) == v for k, v in fields.items()):
-                return message
-
-    def read_to_end(self) -> list[dict[str, Any]]:
-        """Every message until the other side closes; fails on timeout."""
-        messages = []
-        while (message := self.recv_message()) is not None:
-            messages.append(message)
-        return messages
-
-    # closing
-    def reset(self) -> None:
-        """Close with a TCP RST instead of a FIN (SO_LINGER on, zero seconds)."""
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        self.sock.close()
-
-    def close(self) -> None:
-        self.sock.close()
-
-
-class RawServer:
-    """A plain listening socket on 127.0.0.1 that plays a room by hand."""
-
-    def __init__(self, backlog: int = 5) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind((LOCALHOST, 0))
-        self.sock.listen(backlog)
-        self.sock.settimeout(WAIT)
-        self.port: int = self.sock.getsockname()[1]
-
-    def close(self) -> None:
-        self.sock.close()
-
-
-class Raw:
-    """Makes plain sockets and closes every one of them at teardown."""
-
-    def __init__(self) -> None:
-        self._closers: list[Callable[[], None]] = []
-
-    def connect(self, port: int) -> RawPeer:
-        peer = RawPeer(socket.create_connection((LOCALHOST, port), timeout=WAIT))
-        self._closers.append(peer.close)
-        return peer
-
-    def server(self, backlog: int = 5) -> RawServer:
-        server = RawServer(backlog)
-        self._closers.append(server.close)
-        return server
-
-    def accept(self, server: RawServer) -> RawPeer:
-        sock, _ = server.sock.accept()
-        peer = RawPeer(sock)
-        self._closers.append(peer.close)
-        return peer
-
-    def udp(self) -> socket.socket:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self._closers.append(sock.close)
-        sock.bind((LOCALHOST, 0))
-        sock.settimeout(WAIT)
-        return sock
-
-    def close_all(self) -> None:
-        for close in reversed(self._closers):
-            close()  # closing twice is harmless
-
-
-@pytest.fixture
-def raw() -> Iterator[Raw]:
-    sockets = Raw()
-    try:
-        yield sockets
-    finally:
-        sockets.close_all()

@@ -1,0 +1,53 @@
+"""The benchmark runner completes in quick mode and reports every section.
+
+No timing is asserted: this only keeps ``python -m bench.run`` working as the code
+changes. It runs in a child process so the benchmark's sockets, threads and Qt
+application never mix with the test process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SECTIONS = ("latency", "flood", "fanout", "idle", "packaged")
+
+
+def test_quick_benchmark_reports_every_section(tmp_path: Path) -> None:
+    out = tmp_path / "quick.json"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--quick", "--json", str(out)],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads(out.read_text())
+    assert report["mode"] == "quick"
+    assert report["machine"]["cpu"]
+    for name in SECTIONS:
+        assert name in report["sections"], name
+        section = report["sections"][name]
+        assert "error" not in section, (name, section["error"])
+    latency = report["sections"]["latency"]
+    for path in ("tcp_host_to_client", "tcp_client_to_client", "udp"):
+        assert latency[path]["n"] > 0, path
+    assert latency["baseline_tcp"]["n"] > 0
+    assert report["sections"]["flood"]["complete"]
+    for run in report["sections"]["fanout"]["runs"]:
+        assert run["ours"]["complete"], run["ours"]
+        assert "deliveries_per_s" in run["ncat"] or "error" in run["ncat"]
+    idle = report["sections"]["idle"]
+    assert idle["room_threads"] is not None
+    packaged = report["sections"]["packaged"]
+    assert "skipped" in packaged or "measured" in packaged
+    assert report["table"], "no table rows"
+    assert "gui_chat benchmark (quick)" in proc.stdout

@@ -1,0 +1,32 @@
+"""The wire format written and read by hand: a 4-byte big-endian length, then JSON."""
+
+from __future__ import annotations
+
+import json
+import struct
+from itertools import pairwise
+from typing import Any
+
+
+def frame(message: dict[str, Any] | bytes) -> bytes:
+    """A 4-byte big-endian length, then the payload (a dict is sent as UTF-8 JSON)."""
+    payload = message if isinstance(message, bytes) else json.dumps(message).encode("utf-8")
+    return struct.pack("!I", len(payload)) + payload
+
+
+def error_frames(data: bytes) -> list[dict[str, Any]]:
+    """The whole frames at the start of ``data``, decoded."""
+    messages = []
+    while len(data) >= 4:
+        (size,) = struct.unpack("!I", data[:4])
+        if len(data) < 4 + size:
+            break
+        messages.append(json.loads(data[4 : 4 + size].decode("utf-8")))
+        data = data[4 + size :]
+    return messages
+
+
+def cut(data: bytes, points: list[int]) -> list[bytes]:
+    """``data`` cut at ``points`` (each taken modulo ``len(data) + 1``), in order."""
+    bounds = [0, *sorted({p % (len(data) + 1) for p in points}), len(data)]
+    return [data[a:b] for a, b in pairwise(bounds)]
