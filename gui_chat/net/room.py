@@ -96,6 +96,7 @@ class _Member(StreamPeer):
         super().__init__(sock, address)
         self.protocol = Connection()
         self.nick: str | None = None
+        self.members_version = 0  # of the last member list it was sent
         self.client_id = ""
         self.partial_since: float | None = None
 
@@ -110,8 +111,11 @@ class RoomServer(StreamServer):
         self.nick = normalize_nick(config.nick)
         self.room_id = uuid.uuid4().hex
         self._seq = 0
+        self._members_version = 0  # counts joins and leaves
+        self._members_told = 0  # the version the last member list went out with
         # (seq, sender's client id, frame) of the latest chats, for rejoining clients
-        self._history: deque[tuple[int, str, bytes]] = deque(maxlen=HISTORY_SIZE)
+        # (seq, sender's client id, chat, its frame once encoded) of the latest chats
+        self._history: deque[list] = deque(maxlen=HISTORY_SIZE)
         # client id -> ids of its messages already relayed
         self._relayed: dict[str, OrderedDict[str, None]] = {}
 
@@ -146,6 +150,21 @@ class RoomServer(StreamServer):
             elif member.nick is not None and now - member.last_sent > keepalive.ping_after:
                 self._send(member, Ping())
 
+    def end_of_turn(self) -> None:
+        # One member list per turn, however many joined or left in it. A list per join
+        # costs N lists of up to N names to N members: O(N^3) bytes, 2.6 GiB (and 1.5 GB
+        # of send buffers at once) when 1,000 clients join.
+        if self._members_version != self._members_told:
+            self._members_told = self._members_version
+            members = self._member_names()
+            frame = self._frame(Members(members))
+            for member in self._members():
+                if member.nick is not None and member.members_version < self._members_version:
+                    member.members_version = self._members_version
+                    self.write(member, frame)
+            self.emit(MembersChanged(members))
+        super().end_of_turn()
+
     def on_data(self, peer: StreamPeer, data: bytes) -> None:
         assert isinstance(peer, _Member)
         peer.protocol.receive_data(data)
@@ -165,11 +184,9 @@ class RoomServer(StreamServer):
         if peer.nick is None:
             return
         log.info("%s (%s) %s", peer.nick, peer.address, reason)
-        members = self._member_names()
         self._broadcast(Left(peer.nick, reason))
-        self._broadcast(Members(members))
         self.emit(PeerLeft(peer.nick, reason))
-        self.emit(MembersChanged(members))
+        self._members_version += 1  # the list goes out once, at the end of the turn
 
     # ----- the room -----------------------------------------------------------------------
     def _handle(self, member: _Member, message: Message) -> None:
@@ -204,15 +221,18 @@ class RoomServer(StreamServer):
         member.nick = nick
         member.client_id = hello.client_id
         members = self._member_names()
+        self._members_version += 1
+        member.members_version = self._members_version  # the welcome carries the list
         self._send(member, Welcome(nick, self.config.room_name, members, room_id=self.room_id))
         if hello.room_id == self.room_id:
-            for seq, origin, frame in self._history:
+            for kept in self._history:
+                seq, origin, chat, frame = kept
                 if seq > hello.last_seq and origin != hello.client_id:
+                    if frame is None:
+                        frame = kept[3] = self._frame(chat, check=False)
                     self.write(member, frame)  # what it missed while away
         self._broadcast(Joined(nick), skip=member)
-        self._broadcast(Members(members), skip=member)
         self.emit(PeerJoined(nick, member.address))
-        self.emit(MembersChanged(members))
 
     def _relay(self, member: _Member, chat: Chat) -> None:
         if member.client_id:
@@ -224,7 +244,7 @@ class RoomServer(StreamServer):
             if len(relayed) > REMEMBERED_IDS:
                 relayed.popitem(last=False)
         stamped = self._stamp(chat.id, chat.text, member.nick or "", member.client_id, member)
-        self._send(member, Ack(chat.id))
+        self.write(member, self._frame(Ack(chat.id), check=False))  # its id was checked
         self.emit(
             ChatReceived(stamped.id, stamped.sender, stamped.text, stamped.ts, member.address)
         )
@@ -240,14 +260,19 @@ class RoomServer(StreamServer):
     def _stamp(
         self, message_id: str, text: str, sender: str, origin: str, skip: _Member | None
     ) -> Chat:
-        """Number and time-stamp a chat, keep it for rejoining clients, send it to all."""
+        """Number and time-stamp a chat, keep it for rejoining clients, send it to all.
+
+        A relayed chat was checked when it arrived; only the host's own is checked here
+        (raising ProtocolError). Nobody to send to: nothing is encoded until needed.
+        """
         chat = Chat(message_id, text, sender=sender, ts=time.time(), seq=self._seq + 1)
-        frame = self._frame(chat)
+        recipients = [m for m in self._members() if m is not skip and m.nick is not None]
+        host_chat = skip is None
+        frame = self._frame(chat, check=host_chat) if recipients or host_chat else None
         self._seq += 1
-        self._history.append((chat.seq, origin, frame))
-        for other in self._members():
-            if other is not skip and other.nick is not None:
-                self.write(other, frame)
+        self._history.append([chat.seq, origin, chat, frame])
+        for other in recipients:
+            self.write(other, frame)
         return chat
 
     def _expel(self, member: _Member, reason: str) -> None:
@@ -263,8 +288,8 @@ class RoomServer(StreamServer):
         return (self.nick, *(m.nick for m in self._members() if m.nick is not None))
 
     @staticmethod
-    def _frame(message: Message) -> bytes:
-        return encode_frame(encode_message(message))
+    def _frame(message: Message, check: bool = True) -> bytes:
+        return encode_frame(encode_message(message, check))
 
     def _broadcast(self, message: Message, skip: _Member | None = None) -> None:
         frame = self._frame(message)  # encoded once for everyone

@@ -187,24 +187,43 @@ _STRING_LIMITS = {
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def encode_message(message: Message) -> bytes:
-    """The JSON bytes of ``message``; raises :class:`LocalProtocolError` if it is invalid."""
-    try:
-        _check_fields(type(message), dataclasses.asdict(message))
-    except ValueError as exc:
-        raise LocalProtocolError(str(exc)) from None
+def encode_message(message: Message, check: bool = True) -> bytes:
+    """The JSON bytes of ``message``; raises :class:`LocalProtocolError` if it is invalid.
+
+    ``check=False`` skips the checks, for a message built only from checked parts (a
+    room relaying what it decoded).
+    """
+    values = {field.name: getattr(message, field.name) for field in _fields(type(message))}
+    if check:
+        try:
+            _check_fields(type(message), values)
+        except ValueError as exc:
+            raise LocalProtocolError(str(exc)) from None
     body: dict[str, Any] = {"t": message.TYPE}
-    for field in dataclasses.fields(message):
-        value = getattr(message, field.name)
+    for field in _fields(type(message)):
+        value = values[field.name]
         # Defaults go without saying, except the version: a later version's default
         # would otherwise read as this one's.
         if value != field.default or field.name == "version":
             body[field.name] = value
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _ENCODER.encode(body).encode("utf-8")
 
 
 def _refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number this protocol accepts")
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+_FIELDS: dict[type[Message], tuple[dataclasses.Field, ...]] = {}
+
+
+def _fields(cls: type[Message]) -> tuple[dataclasses.Field, ...]:
+    """The dataclass fields of ``cls`` (looked up once per class)."""
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = dataclasses.fields(cls)
+    return fields
 
 
 def decode_message(payload: bytes) -> Message:
@@ -214,7 +233,7 @@ def decode_message(payload: bytes) -> Message:
     except UnicodeDecodeError as exc:
         raise RemoteProtocolError(f"message is not valid UTF-8 (byte {exc.start})") from None
     try:
-        body = json.loads(text, parse_constant=_refuse_constant)
+        body = _DECODER.decode(text)
     except RecursionError:
         raise RemoteProtocolError("message is nested too deeply") from None
     except ValueError as exc:  # JSONDecodeError and huge integers
@@ -234,7 +253,7 @@ def decode_message(payload: bytes) -> Message:
 def _check_fields(cls: type[Message], values: dict[str, Any]) -> dict[str, Any]:
     """Check each field's type and size; return the values with lists made tuples."""
     checked: dict[str, Any] = {}
-    for field in dataclasses.fields(cls):
+    for field in _fields(cls):
         if field.name not in values:
             if field.default is dataclasses.MISSING:
                 raise ValueError(f"field {field.name!r} is missing")

@@ -308,7 +308,13 @@ class ChatController(QObject):
         self.load_older()
 
     def load_older(self, count: int = 100) -> int:
-        """Put up to ``count`` older stored messages above the first; how many came."""
+        """Put up to ``count`` older messages above the first row; how many came.
+
+        They come from memory (rows the view let go of) first, then from the history.
+        """
+        restored = self.model.restore_older(count)
+        if restored:
+            return restored
         if self.history is None or not self.conversation:
             return 0
         if self._oldest_stored is not None and self._oldest_stored <= 1:

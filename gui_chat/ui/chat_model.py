@@ -47,19 +47,33 @@ class ChatEntry:
     position: int = field(default=0, repr=False)  # set by the model
 
 
-class ChatModel(QAbstractListModel):
-    """Chat entries in order; new ones are appended, older history is prepended.
+#: Rows the view holds while it follows the newest message…
+MAX_ROWS = 1000
+#: …give or take this many, so rows leave in steps rather than one by one.
+TRIM_STEP = 250
 
-    Each entry knows its position (row + the number of rows ever prepended), so the
-    row of an own message is found in constant time however much history came above.
+
+class ChatModel(QAbstractListModel):
+    """Chat entries in order; new ones are appended, older ones are prepended.
+
+    QListView lays every row out again after each insert, so the view holds at most
+    about :data:`MAX_ROWS` rows while it follows the newest message; older entries move
+    to a scrollback list in memory (nothing is dropped) and come back, a page at a
+    time, when the user scrolls up (:meth:`restore_older`).
+
+    Each entry knows its position (row + the number of rows ever above the first), so
+    the row of an own message is found in constant time.
     """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._entries: list[ChatEntry] = []
+        self._scrollback: list[ChatEntry] = []  # above the first row, oldest first
         self._entry_of_id: dict[str, ChatEntry] = {}
         self._first_position = 0
         self.hex_view = False
+        #: Set by the view: while it shows the newest rows, old rows may leave it.
+        self.following = True
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._entries)
@@ -79,9 +93,35 @@ class ChatModel(QAbstractListModel):
     def entry(self, row: int) -> ChatEntry:
         return self._entries[row]
 
+    def entry_count(self) -> int:
+        """How many entries there are, shown or in the scrollback."""
+        return len(self._scrollback) + len(self._entries)
+
     def entries(self) -> list[ChatEntry]:
-        """A copy of every entry, oldest first."""
-        return list(self._entries)
+        """Every entry of the conversation in memory, oldest first (rows and scrollback)."""
+        return self._scrollback + self._entries
+
+    def restore_older(self, count: int) -> int:
+        """Put up to ``count`` entries from the scrollback back above the first row."""
+        if not self._scrollback or count <= 0:
+            return 0
+        entries = self._scrollback[-count:]
+        del self._scrollback[-len(entries) :]
+        self.beginInsertRows(QModelIndex(), 0, len(entries) - 1)
+        self._first_position -= len(entries)
+        self._entries[:0] = entries
+        self.endInsertRows()
+        return len(entries)
+
+    def _trim(self) -> None:
+        if not self.following or len(self._entries) <= MAX_ROWS + TRIM_STEP:
+            return
+        excess = len(self._entries) - MAX_ROWS
+        self.beginRemoveRows(QModelIndex(), 0, excess - 1)
+        self._scrollback.extend(self._entries[:excess])
+        del self._entries[:excess]
+        self._first_position += excess
+        self.endRemoveRows()
 
     def append(self, entries: list[ChatEntry]) -> None:
         """Add ``entries`` at the end with a single insert notification."""
@@ -95,11 +135,13 @@ class ChatModel(QAbstractListModel):
             self._remember(entry)
         self._entries.extend(entries)
         self.endInsertRows()
+        self._trim()
 
     def prepend(self, entries: list[ChatEntry]) -> None:
-        """Add older ``entries`` above the first row with a single insert notification."""
+        """Add older ``entries`` (from the history) above everything there is."""
         if not entries:
             return
+        self.restore_older(len(self._scrollback))  # the history comes above the scrollback
         self.beginInsertRows(QModelIndex(), 0, len(entries) - 1)
         self._first_position -= len(entries)
         for offset, entry in enumerate(entries):
@@ -115,20 +157,19 @@ class ChatModel(QAbstractListModel):
     def refresh(self, entry: ChatEntry) -> None:
         """``entry`` changed (e.g. its text grew): lay it out and paint it again."""
         entry.layout_cache.clear()
-        index = self.index(entry.position - self._first_position)
-        self.dataChanged.emit(index, index, [ENTRY_ROLE])
+        row = entry.position - self._first_position
+        if row >= 0:  # in the scrollback there is nothing to paint
+            index = self.index(row)
+            self.dataChanged.emit(index, index, [ENTRY_ROLE])
 
     def set_delivery(self, message_id: str, delivery: Delivery, detail: str = "") -> bool:
         """Mark our message ``message_id``; ``False`` if there is no such message."""
         entry = self._entry_of_id.get(message_id)
         if entry is None:
             return False
-        row = entry.position - self._first_position
         entry.delivery = delivery
         entry.detail = detail
-        entry.layout_cache.clear()
-        index = self.index(row)
-        self.dataChanged.emit(index, index, [ENTRY_ROLE])
+        self.refresh(entry)
         return True
 
     def set_hex_view(self, on: bool) -> None:
@@ -137,7 +178,7 @@ class ChatModel(QAbstractListModel):
             return
         self.layoutAboutToBeChanged.emit()
         self.hex_view = on
-        for entry in self._entries:
+        for entry in self.entries():
             if entry.raw is not None:
                 entry.layout_cache.clear()
         self.layoutChanged.emit()
@@ -145,6 +186,7 @@ class ChatModel(QAbstractListModel):
     def clear(self) -> None:
         self.beginResetModel()
         self._entries.clear()
+        self._scrollback.clear()
         self._entry_of_id.clear()
         self._first_position = 0
         self.endResetModel()

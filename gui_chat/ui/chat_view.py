@@ -55,6 +55,9 @@ class ChatView(QListView):
     def _on_scrolled(self, value: int) -> None:
         bar = self.verticalScrollBar()
         self._follow = value >= bar.maximum() - 4
+        model = self.model()
+        if model is not None:
+            model.following = self._follow  # old rows may leave only while we follow
         if value == bar.minimum() and bar.maximum() > 0 and self._keep_from_bottom is None:
             self._keep_from_bottom = bar.maximum() - value
             self.wants_older.emit()

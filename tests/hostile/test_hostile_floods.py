@@ -102,7 +102,7 @@ def burst_into(host: HostileDriver, heartbeat: Heartbeat, count: int = 10_000) -
     model = host.window.model
 
     def flood_rows() -> int:
-        if model.rowCount() < count:  # cheap, polled every few milliseconds
+        if model.entry_count() < count:  # cheap, polled every few milliseconds
             return 0
         return sum(1 for e in host.entries(EntryKind.PEER) if e.sender == "flood")
 
@@ -178,7 +178,7 @@ def test_nothing_is_lost_three_clients_ten_thousand_each(
     model = host.window.model
 
     def host_rows() -> int:
-        if model.rowCount() < 3 * per_client:  # cheap, polled every few milliseconds
+        if model.entry_count() < 3 * per_client:  # cheap, polled every few milliseconds
             return 0
         return len(host.entries(EntryKind.PEER))
 

@@ -1,0 +1,1 @@
+"""Benchmarks of gui_chat: ``python -m bench.run`` (see docs/performance.md)."""

@@ -1,0 +1,624 @@
+"""The benchmarks that need real windows: message latency and a flood into a room window.
+
+    python -m bench.gui_bench latency [--messages N]
+    python -m bench.gui_bench flood [--messages N]
+
+Each runs in a process of its own (the runner starts it), offscreen, with real
+``MainWindow``s driven through their connection panels, and prints one result line.
+
+Latency: a message sent with ``ChatController.send`` in one window is time-stamped
+(``time.perf_counter``) when it is inserted into the other window's ``ChatModel``
+(``rowsInserted``). The next message is sent only after it arrived. Baseline, in the
+same process: a plain blocking socket round trip (TCP_NODELAY; and a UDP one) / 2.
+
+Flood: a plain socket sends a hello and then N pre-encoded chat frames as fast as the
+room takes them into a shown room window; measured: the time until all N are in the
+model, the longest gap of a 5 ms QTimer meanwhile, and the process's memory after the
+view has laid them out. Baselines, in the same process: the same bytes received and
+decoded by a plain Python loop, and by gui_chat's sans-IO ``Connection`` alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from bench.common import (
+    LOCALHOST,
+    emit_result,
+    frame,
+    guard_singleton_refcounts,
+    mib,
+    proc_status,
+    singleton_refcount_drift,
+    summary_ms,
+)
+
+SETUP_TIMEOUT = 10.0
+MESSAGE_TIMEOUT_MS = 2000
+
+#: Each window keeps its settings and history under here (None: windows keep nothing).
+STATE_ROOT: Path | None = None
+
+
+# ----- Qt helpers ---------------------------------------------------------------------------
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    """Run the event loop until ``condition()``; raise after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    loop = QEventLoop()
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:g} s waiting for {what}")
+        QTimer.singleShot(5, loop.quit)
+        loop.exec()
+
+
+def make_application() -> QApplication:
+    """The QApplication as the app makes it (name, icon, process settings), if it can."""
+    try:
+        from gui_chat.app import create_application
+    except ImportError:
+        return QApplication.instance() or QApplication([sys.argv[0]])
+    return create_application([sys.argv[0]])
+
+
+def spin(seconds: float) -> None:
+    """Run the event loop for ``seconds``."""
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def window_options(nick: str):
+    """Options as the app uses them: no LAN discovery; a history of its own if kept."""
+    from gui_chat.ui.options import AppOptions
+
+    names = {field.name for field in dataclasses.fields(AppOptions)}
+    values: dict[str, Any] = {}
+    if "discovery" in names:
+        values["discovery"] = False
+    if "state_dir" in names and STATE_ROOT is not None:
+        values["state_dir"] = Path(tempfile.mkdtemp(prefix=f"{nick}-", dir=STATE_ROOT))
+    return AppOptions(**values)
+
+
+def open_window(mode_name: str, nick: str, local_port: int = 0, remote_port: int = 0):
+    """A shown MainWindow with its panel filled in for 127.0.0.1 (not started)."""
+    from gui_chat.ui.main_window import MainWindow
+    from gui_chat.ui.session_settings import Mode
+
+    window = MainWindow(window_options(nick))
+    panel = window.panel
+    panel.set_mode(Mode(mode_name))
+    panel.nick_edit.setText(nick)
+    panel.local_host_box.setEditText(LOCALHOST)
+    panel.local_port_box.setValue(local_port)
+    panel.remote_host_edit.setText(LOCALHOST)
+    panel.remote_port_box.setValue(remote_port)
+    window.show()
+    return window
+
+
+def start_and_wait_bound(window) -> int:
+    """Press Start; the port the room or UDP socket bound."""
+    bound: list[int] = []
+    window.controller.bound.connect(lambda _host, port: bound.append(port))
+    window.panel.start_button.click()
+    wait_until(lambda: bool(bound), SETUP_TIMEOUT, "the socket to bind")
+    return bound[0]
+
+
+def start_and_wait_joined(window) -> str:
+    joined: list[str] = []
+    window.controller.joined.connect(joined.append)
+    window.panel.start_button.click()
+    wait_until(lambda: bool(joined), SETUP_TIMEOUT, "the client to join")
+    return joined[0]
+
+
+def close_windows(windows: list) -> dict[str, Any]:
+    """Close every window (which stops and joins its session thread)."""
+    for window in windows:
+        window.close()
+    spin(0.05)
+    alive = sum(1 for window in windows if window.controller.thread_alive())
+    return {"windows": len(windows), "session_threads_alive": alive}
+
+
+class Arrivals:
+    """Time-stamps the moment a given text is inserted into a model as a peer's row."""
+
+    def __init__(self, model) -> None:
+        from gui_chat.ui.chat_model import EntryKind
+
+        self._peer = EntryKind.PEER
+        self.model = model
+        self.expect: str | None = None
+        self.arrived: float | None = None
+        self.loop = QEventLoop()
+        model.rowsInserted.connect(self._on_rows)
+
+    def _on_rows(self, _parent, first: int, last: int) -> None:
+        if self.expect is None:
+            return
+        for row in range(first, last + 1):
+            entry = self.model.entry(row)
+            if entry.kind is self._peer and entry.text == self.expect:
+                self.arrived = time.perf_counter()
+                self.expect = None
+                self.loop.quit()
+                return
+
+
+# ----- latency ------------------------------------------------------------------------------
+def tcp_round_trips(count: int, warmup: int) -> list[float]:
+    """One-way times (round trip / 2) of plain blocking TCP sockets with TCP_NODELAY."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind((LOCALHOST, 0))
+    server.listen(1)
+    server.settimeout(5.0)
+
+    def echo() -> None:
+        try:
+            conn, _ = server.accept()
+        except OSError:
+            return
+        with conn:
+            conn.settimeout(5.0)
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            try:
+                while data := conn.recv(4096):
+                    conn.sendall(data)
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=echo, name="tcp-echo")
+    thread.start()
+    payload = json.dumps({"t": "chat", "id": "x" * 32, "text": "latency probe"}).encode()
+    times: list[float] = []
+    try:
+        with socket.create_connection(server.getsockname(), timeout=5.0) as client:
+            client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            for i in range(warmup + count):
+                started = time.perf_counter()
+                client.sendall(payload)
+                received = 0
+                while received < len(payload):
+                    chunk = client.recv(4096)
+                    if not chunk:
+                        raise ConnectionError("echo closed")
+                    received += len(chunk)
+                if i >= warmup:
+                    times.append((time.perf_counter() - started) / 2)
+    finally:
+        thread.join(5.0)
+        server.close()
+    return times
+
+
+def udp_round_trips(count: int, warmup: int) -> list[float]:
+    """One-way times (round trip / 2) of plain blocking UDP sockets."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    server.bind((LOCALHOST, 0))
+    server.settimeout(5.0)
+
+    def echo() -> None:
+        try:
+            while True:
+                data, address = server.recvfrom(2048)
+                if data == b"STOP":
+                    return
+                server.sendto(data, address)
+        except OSError:
+            return
+
+    thread = threading.Thread(target=echo, name="udp-echo")
+    thread.start()
+    payload = json.dumps({"t": "chat", "id": "x" * 32, "text": "latency probe"}).encode()
+    times: list[float] = []
+    client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    client.settimeout(2.0)
+    try:
+        for i in range(warmup + count):
+            started = time.perf_counter()
+            client.sendto(payload, server.getsockname())
+            client.recvfrom(2048)
+            if i >= warmup:
+                times.append((time.perf_counter() - started) / 2)
+    finally:
+        client.sendto(b"STOP", server.getsockname())
+        thread.join(5.0)
+        client.close()
+        server.close()
+    return times
+
+
+def measure_path(sender, receiver: Arrivals, label: str, count: int, warmup: int, budget: float):
+    """Send ``warmup + count`` messages one at a time; the latencies of the last ``count``."""
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(receiver.loop.quit)
+    times: list[float] = []
+    lost = 0
+    deadline = time.monotonic() + budget
+    for i in range(warmup + count):
+        if time.monotonic() > deadline:
+            break
+        text = f"{label} {i:06d} the quick brown fox"
+        receiver.expect = text
+        receiver.arrived = None
+        started = time.perf_counter()
+        sender.controller.send(text)
+        if receiver.arrived is None:
+            timer.start(MESSAGE_TIMEOUT_MS)
+            receiver.loop.exec()
+            timer.stop()
+        if receiver.arrived is None:
+            receiver.expect = None
+            lost += 1
+            continue
+        if i >= warmup:
+            times.append(receiver.arrived - started)
+    result = summary_ms(times)
+    result["timed_out"] = lost
+    result["complete"] = len(times) == count and lost == 0
+    return result
+
+
+def run_latency(count: int, warmup: int, budget: float) -> dict[str, Any]:
+    result: dict[str, Any] = {"messages": count, "warmup": warmup}
+    # Baselines first, while no other thread of ours is running.
+    result["baseline_tcp"] = summary_ms(tcp_round_trips(max(count, 1000), 50))
+    result["baseline_udp"] = summary_ms(udp_round_trips(max(count, 1000), 50))
+
+    app = make_application()
+    windows: list = []
+    phases: dict[str, float] = {}
+    result["phase_s"] = phases
+    mark = time.perf_counter()
+
+    def phase(name: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        phases[name] = round(now - mark, 3)
+        mark = now
+
+    try:
+        host = open_window("host", "host")
+        windows.append(host)
+        port = start_and_wait_bound(host)
+        alice = open_window("join", "alice", remote_port=port)
+        windows.append(alice)
+        start_and_wait_joined(alice)
+        bob = open_window("join", "bob", remote_port=port)
+        windows.append(bob)
+        start_and_wait_joined(bob)
+        wait_until(lambda: alice.people.count() == 3, SETUP_TIMEOUT, "alice to see 3 people")
+        spin(0.1)
+        phase("room_setup")
+        result["tcp_host_to_client"] = measure_path(
+            host, Arrivals(alice.model), "h2c", count, warmup, budget
+        )
+        phase("host_to_client")
+        result["tcp_client_to_client"] = measure_path(
+            alice, Arrivals(bob.model), "c2c", count, warmup, budget
+        )
+        phase("client_to_client")
+
+        udp_a = open_window("udp", "udp-a")
+        windows.append(udp_a)
+        port_a = start_and_wait_bound(udp_a)
+        udp_b = open_window("udp", "udp-b", remote_port=port_a)
+        windows.append(udp_b)
+        start_and_wait_bound(udp_b)
+        spin(0.1)
+        phase("udp_setup")
+        result["udp"] = measure_path(udp_b, Arrivals(udp_a.model), "udp", count, warmup, budget)
+        phase("udp")
+    finally:
+        result["teardown"] = close_windows(windows)
+        phase("teardown")
+    del app
+    return result
+
+
+# ----- flood --------------------------------------------------------------------------------
+def flood_bytes(count: int) -> tuple[bytes, bytes]:
+    """The hello frame and ``count`` chat frames, encoded once before the clock starts."""
+    hello = frame({"t": "hello", "nick": "flooder", "version": 1})
+    chats = b"".join(
+        frame({"t": "chat", "id": f"f{i}", "text": f"flood {i:06d} lorem ipsum dolor sit amet"})
+        for i in range(count)
+    )
+    return hello, chats
+
+
+def baseline_plain_decode(hello: bytes, chats: bytes, count: int) -> dict[str, Any]:
+    """The same bytes over loopback TCP into a plain Python frame splitter + json.loads."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind((LOCALHOST, 0))
+    server.listen(1)
+    server.settimeout(5.0)
+
+    def send() -> None:
+        with socket.create_connection(server.getsockname(), timeout=10.0) as sock:
+            sock.sendall(hello + chats)
+
+    thread = threading.Thread(target=send, name="plain-sender")
+    started = time.perf_counter()
+    thread.start()
+    decoded = 0
+    try:
+        conn, _ = server.accept()
+        with conn:
+            conn.settimeout(10.0)
+            buf = bytearray()
+            while decoded < count + 1:
+                data = conn.recv(256 * 1024)
+                if not data:
+                    break
+                buf += data
+                off, end = 0, len(buf)
+                while end - off >= 4:
+                    size = int.from_bytes(buf[off : off + 4], "big")
+                    if end - off - 4 < size:
+                        break
+                    json.loads(bytes(buf[off + 4 : off + 4 + size]))
+                    decoded += 1
+                    off += 4 + size
+                del buf[:off]
+    finally:
+        thread.join(10.0)
+        server.close()
+    elapsed = time.perf_counter() - started
+    return {
+        "messages": decoded - 1,
+        "elapsed_s": round(elapsed, 4),
+        "msgs_per_s": round((decoded - 1) / elapsed, 1),
+    }
+
+
+def baseline_protocol_decode(hello: bytes, chats: bytes, count: int) -> dict[str, Any]:
+    """The same bytes through gui_chat's sans-IO Connection alone (no sockets, no threads)."""
+    from gui_chat.protocol import Connection
+
+    data = hello + chats
+    connection = Connection()
+    started = time.perf_counter()
+    decoded = 0
+    for offset in range(0, len(data), 256 * 1024):
+        connection.receive_data(data[offset : offset + 256 * 1024])
+        while connection.next_event() is not None:
+            decoded += 1
+    elapsed = time.perf_counter() - started
+    return {
+        "messages": decoded - 1,
+        "elapsed_s": round(elapsed, 4),
+        "msgs_per_s": round((decoded - 1) / elapsed, 1),
+    }
+
+
+class StallMeter:
+    """A 5 ms QTimer; the longest gap between two of its ticks while armed."""
+
+    def __init__(self, interval_ms: int = 5) -> None:
+        self.timer = QTimer()
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self._tick)
+        self.last = 0.0
+        self.worst = 0.0
+        self.ticks = 0
+
+    def start(self) -> None:
+        self.worst, self.ticks = 0.0, 0
+        self.last = time.perf_counter()
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.worst = max(self.worst, now - self.last)
+        self.last = now
+        self.ticks += 1
+
+    def stop(self) -> float:
+        self._tick()
+        self.timer.stop()
+        return self.worst
+
+
+def run_flood(count: int, budget: float) -> dict[str, Any]:
+    from gui_chat.ui.chat_model import EntryKind
+
+    hello, chats = flood_bytes(count)
+    result: dict[str, Any] = {"messages": count, "bytes": len(hello) + len(chats)}
+    result["baseline_plain_python"] = baseline_plain_decode(hello, chats, count)
+    result["baseline_protocol_only"] = baseline_protocol_decode(hello, chats, count)
+
+    app = make_application()
+    windows: list = []
+    threads: list[threading.Thread] = []
+    sock: socket.socket | None = None
+    try:
+        window = open_window("host", "host")
+        windows.append(window)
+        port = start_and_wait_bound(window)
+        spin(0.2)
+        result["before"] = proc_status()
+
+        model = window.model
+        peer_kind = EntryKind.PEER
+        received = [0]
+        done_loop = QEventLoop()
+        done_at: list[float] = []
+
+        def on_rows(_parent, first: int, last: int) -> None:
+            for row in range(first, last + 1):
+                if model.entry(row).kind is peer_kind:
+                    received[0] += 1
+            if received[0] >= count and not done_at:
+                done_at.append(time.perf_counter())
+                done_loop.quit()
+
+        model.rowsInserted.connect(on_rows)
+
+        sock = socket.create_connection((LOCALHOST, port), timeout=10.0)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        acks = [0]
+        send_done: list[float] = []
+
+        def send_all() -> None:
+            try:
+                sock.sendall(hello)
+                view = memoryview(chats)
+                for offset in range(0, len(chats), 256 * 1024):
+                    sock.sendall(view[offset : offset + 256 * 1024])
+                send_done.append(time.perf_counter())
+            except OSError:
+                pass
+
+        def drain() -> None:
+            try:
+                while data := sock.recv(256 * 1024):
+                    acks[0] += data.count(b'"t":"ack"')
+            except OSError:
+                pass
+
+        stall = StallMeter()
+        stall.start()
+        started = time.perf_counter()
+        threads = [
+            threading.Thread(target=drain, name="flood-drain"),
+            threading.Thread(target=send_all, name="flood-send"),
+        ]
+        for thread in threads:
+            thread.start()
+        timeout = QTimer()
+        timeout.setSingleShot(True)
+        timeout.timeout.connect(done_loop.quit)
+        timeout.start(int(budget * 1000))
+        if not done_at:
+            done_loop.exec()
+        timeout.stop()
+        flood_stall = stall.stop()
+        finished = done_at[0] if done_at else time.perf_counter()
+        elapsed = finished - started
+        result.update(
+            {
+                "received": received[0],
+                "complete": received[0] >= count,
+                "elapsed_s": round(elapsed, 4),
+                "msgs_per_s": round(received[0] / elapsed, 1),
+                "send_s": round(send_done[0] - started, 4) if send_done else None,
+                "worst_stall_ms": round(flood_stall * 1000, 2),
+                "stall_ticks": stall.ticks,
+            }
+        )
+
+        # Let the view lay out and scroll to the newest row, then read the memory.
+        view = window.chat_view
+        bar = view.verticalScrollBar()
+        stall.start()
+        settle_started = time.perf_counter()
+        last_max, stable_since = -1, time.perf_counter()
+        while time.perf_counter() - settle_started < budget / 2:
+            spin(0.05)
+            if bar.maximum() != last_max:
+                last_max, stable_since = bar.maximum(), time.perf_counter()
+            elif time.perf_counter() - stable_since > 0.3 and bar.value() == bar.maximum():
+                break
+        settle_stall = stall.stop()
+        result["layout_settle_s"] = round(stable_since - settle_started, 3)
+        result["layout_worst_stall_ms"] = round(settle_stall * 1000, 2)
+        result["model_rows"] = model.rowCount()
+        result["model_entries"] = model.entry_count()  # rows plus the scrollback
+        result["view_at_bottom"] = bar.value() == bar.maximum() and bar.maximum() > 0
+        result["after"] = proc_status()
+        result["rss_mib"] = mib(result["after"].get("VmRSS"))
+        result["hwm_mib"] = mib(result["after"].get("VmHWM"))
+        result["rss_before_mib"] = mib(result["before"].get("VmRSS"))
+        result["acks"] = acks[0]
+    finally:
+        result["teardown"] = close_windows(windows)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        for thread in threads:
+            thread.join(5.0)
+        if sock is not None:
+            sock.close()
+        result["teardown"]["bench_threads_alive"] = sum(t.is_alive() for t in threads)
+    del app
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("section", choices=["latency", "flood"])
+    parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--budget", type=float, default=60.0, help="seconds per measurement")
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        help="sys.setswitchinterval() for this process (a diagnostic: GIL hand-over time)",
+    )
+    parser.add_argument(
+        "--no-history", action="store_true", help="windows keep no history (state_dir=None)"
+    )
+    parser.add_argument(
+        "--no-guard",
+        action="store_true",
+        help="do not protect None/True/False (see bench.common.guard_singleton_refcounts)",
+    )
+    args = parser.parse_args(argv)
+    from gui_chat.logs import setup_logging
+
+    setup_logging("WARNING")
+    drift = singleton_refcount_drift()
+    broken = drift["none"] < 0 or drift["true"] < 0
+    guarded = guard_singleton_refcounts() if broken and not args.no_guard else False
+    global STATE_ROOT
+    if not args.no_history:
+        STATE_ROOT = Path(tempfile.mkdtemp(prefix="gui_chat_bench_state_"))
+    if args.switch_interval:
+        make_application()  # first, so that the override below is not undone by it
+        sys.setswitchinterval(args.switch_interval)
+    try:
+        if args.section == "latency":
+            result = run_latency(args.messages, args.warmup, args.budget)
+        else:
+            result = run_flood(args.messages, args.budget)
+    except Exception as exc:
+        result = {"error": f"{type(exc).__name__}: {exc}"}
+    finally:
+        if STATE_ROOT is not None:
+            shutil.rmtree(STATE_ROOT, ignore_errors=True)
+    result["history"] = STATE_ROOT is not None
+    result["switch_interval_s"] = sys.getswitchinterval()
+    result["singleton_refcount_drift"] = drift
+    result["singleton_guard_applied"] = guarded
+    result["process"] = proc_status()
+    emit_result(result)
+    return 0 if "error" not in result else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,367 @@
+"""Many chat clients in one process: plain non-blocking sockets driven by one selectors loop.
+
+    python -m bench.load --port P --proto gui|lines --clients N [--messages M]
+                         [--mode fanout|idle] [--server-pid PID] [--timeout S]
+
+``gui`` speaks the gui_chat frame format (a hello, then chat frames, answering pings);
+``lines`` sends newline-terminated lines, as ``ncat --chat`` relays them.
+
+Phases, each bounded by ``--timeout``:
+
+1. connect every client (at most ``CONNECT_WINDOW`` connects in flight) and, for
+   ``gui``, say hello;
+2. wait until the join announcements have all arrived (the room tells everyone who
+   came; ``ncat --chat`` does the same with ``<announce>`` lines);
+3. ``fanout``: every client queues ``M`` messages at once and sends them as fast as the
+   server takes them; the phase ends when each message has reached every other client
+   (``N * M * (N - 1)`` deliveries). ``idle``: the clients stay connected for
+   ``--hold`` seconds while the server's memory and threads are read from
+   /proc/PID/status.
+
+The result is one JSON line (see :func:`bench.common.emit_result`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import resource
+import selectors
+import socket
+import sys
+import time
+from typing import Any
+
+from bench.common import LOCALHOST, emit_result, frame, proc_cpu_seconds, proc_status
+
+CONNECT_WINDOW = 64
+QUIET = 0.3  # seconds without a byte that end the join phase
+RECV_SIZE = 256 * 1024
+PONG = frame({"t": "pong"})
+
+_READ = selectors.EVENT_READ
+_WRITE = selectors.EVENT_WRITE
+
+
+def message_text(client: int, number: int) -> str:
+    """The text of one benchmark message (about 60 bytes)."""
+    return f"BENCHMSG c{client:04d} n{number:06d} lorem ipsum dolor sit amet"
+
+
+class Client:
+    __slots__ = ("connected", "inbuf", "index", "mask", "out", "sock")
+
+    def __init__(self, index: int, sock: socket.socket) -> None:
+        self.index = index
+        self.sock = sock
+        self.out = bytearray()
+        self.inbuf = bytearray()
+        self.connected = False
+        self.mask = 0
+
+
+class Load:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.sel = selectors.DefaultSelector()
+        self.clients: list[Client] = []
+        self.gui = args.proto == "gui"
+        self.closed_by_server = 0
+        self.connecting = 0
+        self.errors: list[str] = []
+        self.last_receive = time.perf_counter()
+        # frames by type (welcome, join, members, chat, ack, ping, error, other), or lines
+        self.total = dict.fromkeys(("w", "j", "m", "c", "a", "p", "e", "o", "lines", "bytes"), 0)
+
+    # ----- sockets ------------------------------------------------------------------------
+    def _set_mask(self, client: Client, mask: int) -> None:
+        if mask != client.mask:
+            if client.mask == 0:
+                self.sel.register(client.sock, mask, client)
+            elif mask == 0:
+                self.sel.unregister(client.sock)
+            else:
+                self.sel.modify(client.sock, mask, client)
+            client.mask = mask
+
+    def _open(self, index: int) -> Client:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setblocking(False)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        code = sock.connect_ex((LOCALHOST, self.args.port))
+        if code not in (0, errno.EINPROGRESS):
+            sock.close()
+            raise OSError(code, f"connect failed: {errno.errorcode.get(code, code)}")
+        client = Client(index, sock)
+        self._set_mask(client, _WRITE)
+        self.connecting += 1
+        return client
+
+    def _on_connected(self, client: Client) -> None:
+        self.connecting -= 1
+        client.connected = True
+        code = client.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if code:
+            self.errors.append(f"client {client.index}: connect error {code}")
+            self._close(client)
+            return
+        if self.gui:
+            client.out += frame({"t": "hello", "nick": f"b{client.index:04d}", "version": 1})
+        self._flush(client)
+
+    def _close(self, client: Client) -> None:
+        self._set_mask(client, 0)
+        client.sock.close()
+
+    def _flush(self, client: Client) -> None:
+        out = client.out
+        while out:
+            try:
+                sent = client.sock.send(out)
+            except (BlockingIOError, InterruptedError):
+                break
+            except OSError as exc:
+                self.errors.append(f"client {client.index}: send failed: {exc}")
+                self._close(client)
+                return
+            del out[:sent]
+        self._set_mask(client, _READ | _WRITE if out else _READ)
+
+    def _receive(self, client: Client) -> None:
+        try:
+            data = client.sock.recv(RECV_SIZE)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError as exc:
+            self.errors.append(f"client {client.index}: recv failed: {exc}")
+            self._close(client)
+            self.closed_by_server += 1
+            return
+        if not data:
+            self._close(client)
+            self.closed_by_server += 1
+            return
+        self.last_receive = time.perf_counter()
+        counts = self.total
+        counts["bytes"] += len(data)
+        if not self.gui:
+            counts["lines"] += data.count(b"\n")
+            return
+        buf = client.inbuf
+        buf += data
+        end = len(buf)
+        off = 0
+        pong = False
+        while end - off >= 4:
+            size = int.from_bytes(buf[off : off + 4], "big")
+            if end - off - 4 < size:
+                break
+            # Our payloads start with {"t":"<type>": one byte tells the type apart.
+            kind = buf[off + 10] if size > 7 else 0
+            if kind == 99:  # c
+                counts["c"] += 1
+            elif kind == 97:  # a
+                counts["a"] += 1
+            elif kind == 106:  # j
+                counts["j"] += 1
+            elif kind == 109:  # m
+                counts["m"] += 1
+            elif kind == 119:  # w
+                counts["w"] += 1
+            elif kind == 112:  # p: ping or pong
+                if buf[off + 11] == 105:
+                    counts["p"] += 1
+                    pong = True
+            elif kind == 101:  # e
+                counts["e"] += 1
+                self.errors.append(
+                    f"client {client.index}: {bytes(buf[off + 4 : off + 4 + size])[:200]!r}"
+                )
+            else:
+                counts["o"] += 1
+            off += 4 + size
+        if off:
+            del buf[:off]
+        if pong:
+            client.out += PONG
+            self._flush(client)
+
+    def _turn(self, timeout: float) -> None:
+        for key, mask in self.sel.select(timeout):
+            client: Client = key.data
+            if not client.connected:
+                self._on_connected(client)
+                continue
+            if mask & _WRITE:
+                self._flush(client)
+            if mask & _READ and client.mask:
+                self._receive(client)
+
+    def _sum(self, key: str) -> int:
+        return self.total[key]
+
+    def _run_until(self, done, deadline: float) -> bool:
+        while not done():
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return False
+            if not self.sel.get_map():
+                return False
+            self._turn(min(left, 0.05))
+        return True
+
+    # ----- phases -------------------------------------------------------------------------
+    def connect_all(self, deadline: float) -> float:
+        started = time.perf_counter()
+        n = self.args.clients
+        while len(self.clients) < n or self.connecting:
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"only {len(self.clients) - self.connecting} connected")
+            while len(self.clients) < n and self.connecting < self.args.connect_window:
+                self.clients.append(self._open(len(self.clients)))
+            self._turn(0.05)
+        return time.perf_counter() - started
+
+    def expected_warmup(self) -> int:
+        n = self.args.clients
+        if self.gui:
+            # A welcome each, and every earlier client hears a join; member lists may be
+            # sent once per join or coalesced, so they are not counted (the quiet time
+            # after the joins lets them drain).
+            return n + n * (n - 1) // 2
+        return n * (n + 1)  # ncat: two <announce> lines to everyone there, per join
+
+    def warmup_count(self) -> int:
+        if self.gui:
+            return self._sum("w") + self._sum("j")
+        return self._sum("lines")
+
+    def settle(self, deadline: float) -> tuple[float, bool]:
+        """Wait for every join announcement; (seconds, whether all came)."""
+        started = time.perf_counter()
+        expected = self.expected_warmup()
+        ok = self._run_until(lambda: self.warmup_count() >= expected, deadline)
+        # Then a moment of quiet, so nothing from the joins is counted as chat.
+        quiet_until = time.perf_counter() + QUIET
+        while time.perf_counter() < min(quiet_until, deadline):
+            self._turn(0.02)
+            if time.perf_counter() - self.last_receive < QUIET:
+                quiet_until = self.last_receive + QUIET
+        return self.last_receive - started, ok
+
+    def fanout(self, deadline: float) -> dict[str, Any]:
+        n, m = self.args.clients, self.args.messages
+        self.total["c"] = self.total["a"] = self.total["lines"] = 0
+        payloads = []
+        for client in self.clients:
+            if self.gui:
+                data = b"".join(
+                    frame(
+                        {
+                            "t": "chat",
+                            "id": f"{client.index}-{k}",
+                            "text": message_text(client.index, k),
+                        }
+                    )
+                    for k in range(m)
+                )
+            else:
+                data = b"".join((message_text(client.index, k) + "\n").encode() for k in range(m))
+            payloads.append(data)
+        expected = n * m * (n - 1)
+        key = "c" if self.gui else "lines"
+        cpu_before = proc_cpu_seconds(self.args.server_pid) if self.args.server_pid else 0.0
+        started = time.perf_counter()
+        for client, data in zip(self.clients, payloads, strict=True):
+            client.out += data
+            self._flush(client)
+        complete = self._run_until(lambda: self._sum(key) >= expected, deadline)
+        elapsed = self.last_receive - started if complete else time.perf_counter() - started
+        cpu_after = proc_cpu_seconds(self.args.server_pid) if self.args.server_pid else 0.0
+        delivered = self._sum(key)
+        result = {
+            "expected": expected,
+            "delivered": delivered,
+            "complete": complete,
+            "elapsed_s": round(elapsed, 4),
+            "deliveries_per_s": round(delivered / elapsed, 1) if elapsed > 0 else None,
+            "messages_sent": n * m,
+            "server_cpu_s": round(cpu_after - cpu_before, 3),
+        }
+        if self.gui:
+            acks_ok = self._run_until(
+                lambda: self._sum("a") >= n * m, min(deadline, time.perf_counter() + 5)
+            )
+            result["acks"] = self._sum("a")
+            result["acks_complete"] = acks_ok
+        return result
+
+    def idle(self, deadline: float) -> dict[str, Any]:
+        pid = self.args.server_pid
+        connected = proc_status(pid)
+        hold_until = min(deadline, time.perf_counter() + self.args.hold)
+        while time.perf_counter() < hold_until:
+            self._turn(0.05)
+        held = proc_status(pid)
+        return {
+            "server_after_joins": connected,
+            "server_after_hold": held,
+            "still_connected": sum(1 for c in self.clients if c.mask),
+        }
+
+    def close_all(self) -> None:
+        for client in self.clients:
+            if client.mask:
+                self._set_mask(client, 0)
+            client.sock.close()
+        self.sel.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--proto", choices=["gui", "lines"], default="gui")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--messages", type=int, default=10)
+    parser.add_argument("--mode", choices=["fanout", "idle"], default="fanout")
+    parser.add_argument("--server-pid", type=int, default=0)
+    parser.add_argument(
+        "--connect-window", type=int, default=CONNECT_WINDOW, help="connects in flight at most"
+    )
+    parser.add_argument("--hold", type=float, default=1.0, help="idle: seconds to stay")
+    parser.add_argument("--timeout", type=float, default=60.0, help="for each phase (s)")
+    args = parser.parse_args(argv)
+
+    load = Load(args)
+    result: dict[str, Any] = {"clients": args.clients, "proto": args.proto, "mode": args.mode}
+    try:
+        server_before = proc_status(args.server_pid) if args.server_pid else {}
+        result["server_before"] = server_before
+        result["connect_s"] = round(load.connect_all(time.perf_counter() + args.timeout), 3)
+        settle_s, settled = load.settle(time.perf_counter() + args.timeout)
+        result["joins_s"] = round(settle_s, 3)
+        result["joins_complete"] = settled
+        result["join_bytes"] = load._sum("bytes")
+        result["join_member_lists"] = load._sum("m")
+        deadline = time.perf_counter() + args.timeout
+        if args.mode == "fanout":
+            result["messages_per_client"] = args.messages
+            result.update(load.fanout(deadline))
+        else:
+            result.update(load.idle(deadline))
+        result["closed_by_server"] = load.closed_by_server
+        result["errors"] = load.errors[:10]
+        result["error_count"] = len(load.errors)
+        result["load_status"] = proc_status()
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        result["load_cpu_s"] = round(usage.ru_utime + usage.ru_stime, 3)
+    except Exception as exc:  # report, do not hang the runner
+        result["error"] = f"{type(exc).__name__}: {exc}"
+    finally:
+        load.close_all()
+    emit_result(result)
+    return 0 if "error" not in result else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

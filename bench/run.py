@@ -1,0 +1,924 @@
+"""Run every gui_chat benchmark, print a table and write JSON.
+
+    .venv/bin/python -m bench.run [--quick] [--json PATH] [--only SECTION ...] [--build]
+                                  [--code DIR]
+
+Sections (docs/performance.md explains each and its target):
+
+1. ``latency``  — one message at a time, window to window: TCP room host → client,
+   client → client through the room, UDP; baseline: a plain socket round trip / 2.
+2. ``flood``    — 100,000 messages from a plain socket into a shown room window;
+   throughput, the GUI's worst stall, memory; baselines: plain Python decoding.
+3. ``fanout``   — 50 and 200 headless clients chatting through a room process;
+   deliveries per second against ``ncat --chat`` with the same workload.
+4. ``idle``     — 1,000 connected clients: the room process's memory and threads.
+5. ``packaged`` — start-up of the PyInstaller build in dist/ (via bench/build_bench.py),
+   against ``python -m gui_chat`` from source.
+
+Every socket is on 127.0.0.1; every wait is bounded; every process and thread the
+runner starts is ended before it returns. ``--quick`` uses tiny sizes (a smoke test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import select
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import LOCALHOST, RESULT_PREFIX, machine_info, mib
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_JSON = ROOT / "bench" / "results" / "latest.json"
+#: The folder whose gui_chat package the child processes import (``--code``); the
+#: benchmark's own modules always come from ROOT.
+CODE = ROOT
+SECTIONS = ("latency", "flood", "fanout", "idle", "packaged")
+
+SIZES: dict[str, dict[str, Any]] = {
+    "full": {
+        "latency_messages": 1000,
+        "latency_warmup": 20,
+        "flood_messages": 100_000,
+        "fanout": [(50, 200), (200, 20)],  # (clients, messages each)
+        "idle_clients": 1000,
+        "idle_hold_s": 2.0,
+        "start_runs": 5,
+        "phase_timeout_s": 60.0,
+    },
+    "quick": {
+        "latency_messages": 50,
+        "latency_warmup": 2,
+        "flood_messages": 1000,
+        "fanout": [(5, 10)],
+        "idle_clients": 20,
+        "idle_hold_s": 0.3,
+        "start_runs": 1,
+        "phase_timeout_s": 10.0,
+    },
+}
+
+TARGETS = {
+    "latency_p50_ms": 1.0,
+    "latency_p99_ms": 5.0,
+    "flood_msgs_per_s": 50_000,
+    "flood_stall_ms": 50.0,
+    "flood_rss_mib": 150.0,
+    "fanout_ratio": 1.0,
+    "idle_threads": 2,
+    "idle_rss_mib": 200.0,
+}
+
+
+def log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+# ----- child processes ----------------------------------------------------------------------
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["GUI_CHAT_DISCOVERY"] = "0"  # no LAN broadcasts: everything stays on 127.0.0.1
+    paths = [str(CODE), str(ROOT)] if CODE != ROOT else [str(ROOT)]
+    env["PYTHONPATH"] = os.pathsep.join([*paths, env.get("PYTHONPATH", "")])
+    env.pop("GUI_CHAT_EXIT_WHEN_SHOWN", None)
+    return env
+
+
+def parse_result(output: str) -> dict[str, Any] | None:
+    for line in reversed(output.splitlines()):
+        if line.startswith(RESULT_PREFIX):
+            return json.loads(line[len(RESULT_PREFIX) :])
+    return None
+
+
+def pin_to(cpu: int):
+    """A preexec_fn that keeps the child on one CPU (if the machine has two or more), so
+    the server and the load generator of the fan-out runs do not share one."""
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if len(cpus) < 2:
+        return None
+    chosen = {cpus[cpu % len(cpus)]}
+    return lambda: os.sched_setaffinity(0, chosen)
+
+
+def run_child(module_args: list[str], timeout: float, cpu: int | None = None) -> dict[str, Any]:
+    """Run ``python -m <module_args>``; its result line, or an ``error``."""
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", *module_args],
+            cwd=CODE,
+            env=child_env(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            preexec_fn=pin_to(cpu) if cpu is not None else None,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"{' '.join(module_args)} did not finish within {timeout:g} s (killed)"}
+    result = parse_result(proc.stdout)
+    if result is None:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-8:]
+        return {"error": f"{module_args[0]} exited {proc.returncode}: " + " | ".join(tail)}
+    if proc.returncode != 0 and "error" not in result:
+        result["error"] = f"exit code {proc.returncode}"
+    return result
+
+
+class RoomProcess:
+    """``python -m bench.room_proc``: a headless gui_chat room in a process of its own."""
+
+    def __init__(self, lifetime: float, cpu: int | None = None) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bench.room_proc", "--lifetime", str(lifetime)],
+            preexec_fn=pin_to(cpu) if cpu is not None else None,
+            cwd=CODE,
+            env=child_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            bufsize=0,
+        )
+        self.pid = self.proc.pid
+        self._out = b""
+        self._done = False
+        try:
+            self.port = self._read_port(15.0)
+        except BaseException:
+            self.kill()
+            raise
+
+    def _read_port(self, timeout: float) -> int:
+        assert self.proc.stdout is not None
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._out:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the room process did not report its port")
+            readable, _, _ = select.select([self.proc.stdout], [], [], left)
+            if readable:
+                chunk = os.read(self.proc.stdout.fileno(), 4096)
+                if not chunk:
+                    raise RuntimeError("the room process ended before listening")
+                self._out += chunk
+        line, _, self._out = self._out.partition(b"\n")
+        if not line.startswith(b"PORT "):
+            raise RuntimeError(f"the room process said {line!r}")
+        return int(line.split()[1])
+
+    def stop(self) -> dict[str, Any]:
+        """Ask it to stop (it joins its room thread) and return its last words."""
+        try:
+            out, _err = self.proc.communicate(b"stop\n", timeout=15)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return {"error": "the room process did not stop within 15 s (killed)"}
+        self._done = True
+        return parse_result((self._out + out).decode("utf-8", "replace")) or {
+            "error": f"room process exited {self.proc.returncode} without a result"
+        }
+
+    def kill(self) -> None:
+        """End it for sure (after :meth:`stop`, or instead of it)."""
+        if self._done:
+            return
+        self._done = True
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            if pipe is not None:
+                pipe.close()
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LOCALHOST, 0))
+        return sock.getsockname()[1]
+
+
+def port_taken(port: int) -> bool:
+    """Whether something listens on ``port`` (tested by binding it, not by connecting)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((LOCALHOST, port))
+        except OSError:
+            return True
+    return False
+
+
+class NcatChat:
+    """``ncat --chat`` listening on 127.0.0.1 (the fan-out baseline)."""
+
+    def __init__(self, cpu: int | None = None) -> None:
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            preexec_fn=pin_to(cpu) if cpu is not None else None,
+            args=["ncat", "--listen", "--chat", "--max-conns", "5000", LOCALHOST, str(self.port)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.pid = self.proc.pid
+        deadline = time.monotonic() + 5.0
+        while not port_taken(self.port):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("ncat did not start listening")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+# ----- sections -----------------------------------------------------------------------------
+def section_latency(size: dict[str, Any]) -> dict[str, Any]:
+    n = size["latency_messages"]
+    return run_child(
+        [
+            "bench.gui_bench",
+            "latency",
+            "--messages",
+            str(n),
+            "--warmup",
+            str(size["latency_warmup"]),
+            "--budget",
+            str(size["phase_timeout_s"]),
+        ],
+        timeout=3 * size["phase_timeout_s"] + 60,
+    )
+
+
+def section_flood(size: dict[str, Any]) -> dict[str, Any]:
+    return run_child(
+        [
+            "bench.gui_bench",
+            "flood",
+            "--messages",
+            str(size["flood_messages"]),
+            "--budget",
+            str(size["phase_timeout_s"]),
+        ],
+        timeout=2 * size["phase_timeout_s"] + 60,
+    )
+
+
+def load_args(port: int, pid: int, proto: str, clients: int, size: dict[str, Any]) -> list[str]:
+    return [
+        "bench.load",
+        "--port",
+        str(port),
+        "--server-pid",
+        str(pid),
+        "--proto",
+        proto,
+        "--clients",
+        str(clients),
+        "--timeout",
+        str(size["phase_timeout_s"]),
+    ]
+
+
+def section_fanout(size: dict[str, Any]) -> dict[str, Any]:
+    runs: list[dict[str, Any]] = []
+    have_ncat = shutil.which("ncat") is not None
+    for clients, messages in size["fanout"]:
+        run: dict[str, Any] = {"clients": clients, "messages_each": messages}
+        timeout = 3 * size["phase_timeout_s"] + 30
+        # ours
+        room = None
+        try:
+            room = RoomProcess(lifetime=timeout + 30, cpu=0)
+            args = load_args(room.port, room.pid, "gui", clients, size)
+            args += ["--messages", str(messages), "--connect-window", "1"]
+            run["ours"] = run_child(args, timeout, cpu=1)
+            run["ours"]["room"] = room.stop()
+        except Exception as exc:
+            run["ours"] = {"error": f"{type(exc).__name__}: {exc}"}
+        finally:
+            if room is not None:
+                room.kill()
+        # ncat --chat, same workload
+        if have_ncat:
+            ncat = None
+            try:
+                ncat = NcatChat(cpu=0)
+                args = load_args(ncat.port, ncat.pid, "lines", clients, size)
+                args += ["--messages", str(messages), "--connect-window", "1"]
+                run["ncat"] = run_child(args, timeout, cpu=1)
+            except Exception as exc:
+                run["ncat"] = {"error": f"{type(exc).__name__}: {exc}"}
+            finally:
+                if ncat is not None:
+                    ncat.stop()
+        else:
+            run["ncat"] = {"error": "ncat is not installed (scripts/bootstrap.sh dev installs it)"}
+        ours = run["ours"].get("deliveries_per_s")
+        theirs = run["ncat"].get("deliveries_per_s")
+        run["ratio"] = round(ours / theirs, 4) if ours and theirs else None
+        runs.append(run)
+    return {"runs": runs}
+
+
+def section_idle(size: dict[str, Any]) -> dict[str, Any]:
+    clients = size["idle_clients"]
+    timeout = 2 * size["phase_timeout_s"] + 30
+    room = None
+    result: dict[str, Any] = {"clients": clients}
+    try:
+        room = RoomProcess(lifetime=timeout + 30, cpu=0)
+        args = load_args(room.port, room.pid, "gui", clients, size)
+        args += ["--mode", "idle", "--hold", str(size["idle_hold_s"]), "--connect-window", "64"]
+        result.update(run_child(args, timeout, cpu=1))
+        result["room"] = room.stop()
+    except Exception as exc:
+        result["error"] = f"{type(exc).__name__}: {exc}"
+    finally:
+        if room is not None:
+            room.kill()
+    held = result.get("server_after_hold") or {}
+    result["room_threads"] = held.get("Threads")
+    result["room_rss_mib"] = mib(held.get("VmRSS"))
+    result["room_hwm_mib"] = mib(held.get("VmHWM"))
+    result["room_rss_before_mib"] = mib((result.get("server_before") or {}).get("VmRSS"))
+    return result
+
+
+def start_once(command: list[str]) -> tuple[float, float]:
+    """Start the app until its window is shown: (wall seconds, seconds the app reports).
+
+    The same measure as bench/build_bench.py (spawn → 'window shown after' on stdout,
+    ``GUI_CHAT_EXIT_WHEN_SHOWN=1``, offscreen), but with ``GUI_CHAT_DISCOVERY=0`` so the
+    app sends no LAN broadcast and the history goes to the runner's scratch folder.
+    """
+    env = child_env()
+    env["GUI_CHAT_EXIT_WHEN_SHOWN"] = "1"
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        command,
+        cwd=CODE,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    shown = reported = None
+    try:
+        assert proc.stdout is not None
+        deadline = started + 60
+        while time.perf_counter() < deadline and shown is None:
+            readable, _, _ = select.select([proc.stdout], [], [], 1.0)
+            if not readable:
+                continue
+            line = proc.stdout.readline()
+            if not line:
+                break
+            if line.startswith("window shown after"):
+                shown = time.perf_counter() - started
+                reported = float(line.split()[3])
+    finally:
+        try:
+            proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+    if shown is None or reported is None:
+        raise RuntimeError(f"{command[-1]} never printed 'window shown after'")
+    return round(shown, 3), reported
+
+
+def start_series(command: list[str], runs: int, drop_cache) -> dict[str, Any]:
+    """Cold starts (page cache dropped first, if allowed), then warm ones."""
+    cold, warm, reported = [], [], []
+    if drop_cache is not None:
+        for _ in range(runs):
+            drop_cache()
+            wall, app_s = start_once(command)
+            cold.append(wall)
+            reported.append(app_s)
+    if drop_cache is not None or runs > 1:
+        start_once(command)  # fill the cache (not worth it for a single quick start)
+    for _ in range(runs):
+        wall, app_s = start_once(command)
+        warm.append(wall)
+        reported.append(app_s)
+    return {
+        "cold_starts_s": cold,
+        "warm_starts_s": warm,
+        "app_reported_s": reported,
+        "median_cold_s": round(statistics.median(cold), 3) if cold else None,
+        "median_warm_s": round(statistics.median(warm), 3),
+    }
+
+
+def find_builds() -> list[tuple[str, Path]]:
+    """(variant, path) of the PyInstaller builds in dist/."""
+    builds = []
+    for path in (ROOT / "dist" / "gui_chat", ROOT / "dist" / "gui_chat.exe"):
+        if path.is_dir():
+            builds.append(("one-folder", path))
+        elif path.is_file():
+            builds.append(("one-file", path))
+    return builds
+
+
+def section_packaged(size: dict[str, Any], quick: bool, build: bool) -> dict[str, Any]:
+    builder = ROOT / "bench" / "build_bench.py"
+    builds = find_builds()
+    if not builder.exists() and not builds:
+        return {"skipped": "skipped: no build.spec"}
+    if not builder.exists():
+        return {"skipped": "skipped: bench/build_bench.py is missing"}
+    try:
+        from bench import build_bench
+    except Exception as exc:
+        return {"error": f"cannot import bench/build_bench.py: {exc!r}"}
+    runs = size["start_runs"]
+    drop = getattr(build_bench, "drop_page_cache", None)
+    cold = bool(drop is not None and not quick and drop())
+    result: dict[str, Any] = {"page_cache_dropped": cold, "measured": [], "built_now": False}
+    workdir = None
+    try:
+        if build and not quick:
+            workdir = Path(tempfile.mkdtemp(prefix="gui_chat_bench_build_"))
+            builds = [(v, build_bench.build(v, workdir)) for v in build_bench.TARGETS]
+            result["built_now"] = True
+        for variant, path in builds:
+            size_bytes, files = build_bench.total_size(path)
+            target_mib, target_start = build_bench.TARGETS.get(variant, (None, None))
+            entry: dict[str, Any] = {
+                "build": variant,
+                "path": str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path),
+                "files": files,
+                "size_mib": round(size_bytes / 2**20, 1),
+                "target_mib": target_mib,
+                "target_start_s": target_start,
+                "built": time.strftime(
+                    "%Y-%m-%dT%H:%M:%S",
+                    time.localtime(build_bench.executable(path).stat().st_mtime),
+                ),
+            }
+            command = [str(build_bench.executable(path))]
+            entry.update(start_series(command, runs, drop if cold else None))
+            result["measured"].append(entry)
+        source = start_series([sys.executable, "-m", "gui_chat"], runs, drop if cold else None)
+        result["source"] = source
+        result["source_median_s"] = source["median_cold_s"] or source["median_warm_s"]
+    except Exception as exc:
+        result["error"] = f"{type(exc).__name__}: {exc}"
+    finally:
+        if workdir is not None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    if not builds:
+        result["note"] = "no build in dist/: run scripts/build.sh, or bench.run --build"
+    saved = ROOT / "bench" / "results" / "build.json"
+    if saved.exists():
+        try:
+            report = json.loads(saved.read_text())
+            keys = (
+                "build",
+                "size_mib",
+                "median_cold_s",
+                "median_warm_s",
+                "target_mib",
+                "target_start_s",
+                "size_ok",
+                "start_ok",
+            )
+            result["build_json"] = {
+                "when": report.get("when"),
+                "builds": [{k: b.get(k) for k in keys} for b in report.get("builds", [])],
+            }
+        except (OSError, ValueError) as exc:
+            result["build_json"] = {"error": str(exc)}
+    return result
+
+
+# ----- verdicts and the table ---------------------------------------------------------------
+def verdict_max(value: float | None, target: float) -> tuple[str, str]:
+    if value is None:
+        return "n/a", ""
+    if value <= target:
+        return "met", ""
+    return "MISSED", f"{value / target:.1f}× over"
+
+
+def verdict_min(value: float | None, target: float) -> tuple[str, str]:
+    if value is None:
+        return "n/a", ""
+    if value >= target:
+        return "met", ""
+    return "MISSED", f"{target / value:.1f}× short" if value else "nothing measured"
+
+
+def rows_for(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per figure: section, figure, measured, baseline, target, verdict."""
+    rows: list[dict[str, Any]] = []
+    sec = dict(report["sections"])
+    for name in SECTIONS:
+        if "skipped" in (sec.get(name) or {}) and name != "packaged":
+            rows.append(
+                {
+                    "section": name,
+                    "figure": "—",
+                    "measured": sec[name]["skipped"],
+                    "baseline": "",
+                    "target": "",
+                    "verdict": "skipped",
+                    "by": "",
+                }
+            )
+            sec[name] = {"runs": []} if name == "fanout" else None
+
+    def add(section, figure, measured, baseline, target, verdict_how):
+        verdict, by = verdict_how
+        rows.append(
+            {
+                "section": section,
+                "figure": figure,
+                "measured": measured,
+                "baseline": baseline,
+                "target": target,
+                "verdict": verdict,
+                "by": by,
+            }
+        )
+
+    lat = sec.get("latency") or {}
+    if not lat:
+        pass
+    elif "error" in lat and "tcp_host_to_client" not in lat:
+        add("latency", "error", lat["error"][:80], "", "", ("ERROR", ""))
+    else:
+        tcp = lat.get("baseline_tcp") or {}
+        udp = lat.get("baseline_udp") or {}
+        for key, name, base in (
+            ("tcp_host_to_client", "TCP host→client", tcp),
+            ("tcp_client_to_client", "TCP client→client", tcp),
+            ("udp", "UDP peer→peer", udp),
+        ):
+            r = lat.get(key) or {}
+            p50, p99 = r.get("p50_ms"), r.get("p99_ms")
+            add(
+                "latency",
+                f"{name} p50 ms (n={r.get('n')})",
+                _fmt(p50, 3),
+                f"{base.get('p50_ms', 0):.3f} rtt/2",
+                "≤ 1",
+                verdict_max(p50, 1.0),
+            )
+            add(
+                "latency",
+                f"{name} p99 ms",
+                _fmt(p99, 3),
+                f"{base.get('p99_ms', 0):.3f} rtt/2",
+                "≤ 5",
+                verdict_max(p99, 5.0),
+            )
+
+    fl = sec.get("flood") or {}
+    if not fl:
+        pass
+    elif "error" in fl and "msgs_per_s" not in fl:
+        add("flood", "error", fl["error"][:80], "", "", ("ERROR", ""))
+    else:
+        plain = (fl.get("baseline_plain_python") or {}).get("msgs_per_s")
+        proto = (fl.get("baseline_protocol_only") or {}).get("msgs_per_s")
+        n = fl.get("messages")
+        rate = fl.get("msgs_per_s") if fl.get("complete") else None
+        add(
+            "flood",
+            f"{n:,} msgs into a window, msg/s" if n else "msg/s",
+            _fmt(fl.get("msgs_per_s"), 0) + ("" if fl.get("complete") else " (incomplete)"),
+            f"{_fmt(plain, 0)} plain / {_fmt(proto, 0)} protocol",
+            "≥ 50,000",
+            verdict_min(rate, 50_000),
+        )
+        add(
+            "flood",
+            "worst GUI stall during flood, ms",
+            _fmt(fl.get("worst_stall_ms"), 1),
+            "5 ms timer",
+            "≤ 50",
+            verdict_max(fl.get("worst_stall_ms"), 50.0),
+        )
+        add(
+            "flood",
+            "worst GUI stall while laying out after, ms",
+            _fmt(fl.get("layout_worst_stall_ms"), 1),
+            f"settled in {fl.get('layout_settle_s')} s",
+            "(info)",
+            ("info", ""),
+        )
+        add(
+            "flood",
+            "RSS after (VmHWM), MiB",
+            f"{_fmt(fl.get('rss_mib'), 1)} ({_fmt(fl.get('hwm_mib'), 1)})",
+            f"{_fmt(fl.get('rss_before_mib'), 1)} before",
+            "≤ 150",
+            verdict_max(fl.get("rss_mib"), 150.0),
+        )
+
+    fo = sec.get("fanout") or {}
+    for run in fo.get("runs", []):
+        ours, theirs = run.get("ours") or {}, run.get("ncat") or {}
+        label = f"{run['clients']} clients × {run['messages_each']} msgs"
+        ok_ours = ours.get("complete") and "error" not in ours
+        add(
+            "fanout",
+            f"{label}: deliveries/s",
+            _fmt(ours.get("deliveries_per_s"), 0) + ("" if ok_ours else " (incomplete)"),
+            f"{_fmt(theirs.get('deliveries_per_s'), 0)} ncat --chat",
+            "ratio ≥ 1.0",
+            ("info", ""),
+        )
+        add(
+            "fanout",
+            f"{label}: ours/ncat",
+            _fmt(run.get("ratio"), 3),
+            "",
+            "≥ 1.0",
+            verdict_min(run.get("ratio") if ok_ours else None, 1.0),
+        )
+
+    ends = [
+        ((run.get("ours") or {}).get("room") or {}).get("end_reason") for run in fo.get("runs", [])
+    ] + [((sec.get("idle") or {}).get("room") or {}).get("end_reason")]
+    ends = [e for e in ends if e is not None]
+    if ends:
+        bad = [e for e in ends if e]
+        add(
+            "fanout",
+            "room processes ended cleanly (clients left at once)",
+            f"{len(ends) - len(bad)} of {len(ends)}",
+            "",
+            "all",
+            ("met", "") if not bad else ("MISSED", bad[0][:60]),
+        )
+
+    idle = sec.get("idle") or {}
+    if not idle:
+        pass
+    elif "error" in idle and idle.get("room_threads") is None:
+        add("idle", "error", idle["error"][:80], "", "", ("ERROR", ""))
+    else:
+        threads = idle.get("room_threads")
+        add(
+            "idle",
+            f"{idle.get('clients')} idle clients: room threads",
+            str(threads),
+            "main + 1 loop",
+            "= 2",
+            ("n/a", "")
+            if threads is None
+            else (("met", "") if threads <= 2 else ("MISSED", f"{threads} threads")),
+        )
+        add(
+            "idle",
+            "room RSS with all connected and idle, MiB",
+            _fmt(idle.get("room_rss_mib"), 1),
+            f"{_fmt(idle.get('room_rss_before_mib'), 1)} before",
+            "≤ 200",
+            verdict_max(idle.get("room_rss_mib"), 200.0),
+        )
+        add(
+            "idle",
+            "room peak RSS while they joined (VmHWM), MiB",
+            _fmt(idle.get("room_hwm_mib"), 1),
+            "",
+            "≤ 200",
+            verdict_max(idle.get("room_hwm_mib"), 200.0),
+        )
+        add(
+            "idle",
+            "joining (connect + hello + announcements), s",
+            _fmt(idle.get("joins_s"), 2),
+            f"{_fmt((idle.get('join_bytes') or 0) / 2**20, 1)} MiB of join/members frames",
+            "(info)",
+            ("info", ""),
+        )
+
+    pk = sec.get("packaged") or {}
+    if "skipped" in pk:
+        add("packaged", "start-up", pk["skipped"], "", "", ("skipped", ""))
+    elif "error" in pk and not pk.get("measured"):
+        add("packaged", "error", pk["error"][:80], "", "", ("ERROR", ""))
+    else:
+        src = pk.get("source_median_s")
+        if not pk.get("measured") and src is not None:
+            add(
+                "packaged",
+                "from source (no build in dist/)",
+                _fmt(src, 3),
+                "",
+                "(info)",
+                ("info", ""),
+            )
+        for b in pk.get("measured", []):
+            cold = b.get("median_cold_s")
+            warm = b.get("median_warm_s")
+            target = b.get("target_start_s")
+            add(
+                "packaged",
+                f"{b['build']} start s, cold / warm",
+                f"{_fmt(cold, 3)} / {_fmt(warm, 3)}",
+                f"{_fmt(src, 3)} from source",
+                f"≤ {target}" if target else "(info)",
+                verdict_max(cold, target) if target and cold is not None else ("info", ""),
+            )
+            add(
+                "packaged",
+                f"{b['build']} size MiB",
+                _fmt(b.get("size_mib"), 1),
+                "",
+                f"≤ {b.get('target_mib')}" if b.get("target_mib") else "(info)",
+                verdict_max(b.get("size_mib"), b["target_mib"])
+                if b.get("target_mib")
+                else ("info", ""),
+            )
+        for b in (pk.get("build_json") or {}).get("builds", []):
+            add(
+                "packaged",
+                f"{b['build']} (build.json {pk['build_json'].get('when', '')[:10]}) "
+                "start s cold / warm",
+                f"{_fmt(b.get('median_cold_s'), 3)} / {_fmt(b.get('median_warm_s'), 3)}",
+                f"{_fmt(b.get('size_mib'), 1)} MiB",
+                f"≤ {b.get('target_start_s')}",
+                verdict_max(b.get("median_cold_s"), b["target_start_s"])
+                if b.get("target_start_s")
+                else ("info", ""),
+            )
+    return rows
+
+
+def _fmt(value: Any, digits: int) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, (int, float)):
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def print_table(report: dict[str, Any]) -> None:
+    m = report["machine"]
+    print()
+    print(f"gui_chat benchmark ({report['mode']}), {report['started']}")
+    print(
+        f"machine: {m['cpu']}, {m['cores']} cores ({m['cores_usable']} usable), "
+        f"{m['ram_gib']} GiB RAM, Linux {m['kernel']}, Python {m['python']}, "
+        f"PySide6 {m['pyside6']} / Qt {m['qt']}"
+    )
+    print(
+        f"load average (1, 5, 15 min) before: {report.get('loadavg_before')}, "
+        f"after: {report.get('loadavg_after')} — other work on the machine skews the figures"
+    )
+    drift = report.get("singleton_refcount_drift")
+    if drift and (drift.get("none") or drift.get("true")):
+        print(
+            "WARNING: PySide6 drops a reference to None/True on every void call / Signal.emit "
+            f"({drift}); the app aborts with 'none_dealloc' after a few thousand. The GUI "
+            "benchmarks ran with None/True/False made immortal (see docs/performance.md)."
+        )
+    headers = ("section", "figure", "measured", "baseline (same run)", "target", "verdict")
+    rows = [
+        (
+            r["section"],
+            r["figure"],
+            r["measured"],
+            r["baseline"],
+            r["target"],
+            r["verdict"] + (f" ({r['by']})" if r["by"] else ""),
+        )
+        for r in report["table"]
+    ]
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=False)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    print(line)
+    print("-" * len(line))
+    for row in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+    print(f"\ntotal {report['elapsed_s']:.0f} s")
+
+
+# ----- main ---------------------------------------------------------------------------------
+def raise_fd_limit() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
+
+
+def refcount_probe() -> dict[str, Any] | None:
+    try:
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from bench.common import singleton_refcount_drift as d;"
+                "import json; print(json.dumps(d()))",
+            ],
+            cwd=CODE,
+            env=child_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        return json.loads(out.stdout.strip().splitlines()[-1])
+    except Exception as exc:
+        return {"error": str(exc)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test)")
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"default: {DEFAULT_JSON}")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, help="run only these sections")
+    parser.add_argument(
+        "--build", action="store_true", help="build both PyInstaller variants first (slow)"
+    )
+    parser.add_argument(
+        "--code",
+        type=Path,
+        help="benchmark the gui_chat package in this folder instead (e.g. a patched copy)",
+    )
+    args = parser.parse_args(argv)
+    global CODE
+    if args.code is not None:
+        CODE = args.code.resolve()
+        if not (CODE / "gui_chat" / "__init__.py").exists():
+            parser.error(f"no gui_chat package in {CODE}")
+
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # Keep everything the app writes (history, settings) out of the user's own folders.
+    scratch = Path(tempfile.mkdtemp(prefix="gui_chat_bench_"))
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        os.environ[name] = str(scratch / name.lower())
+    raise_fd_limit()
+
+    mode = "quick" if args.quick else "full"
+    size = SIZES[mode]
+    started = time.perf_counter()
+    report: dict[str, Any] = {
+        "mode": mode,
+        "code": str(CODE),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": machine_info(),
+        "sizes": size,
+        "targets": TARGETS,
+        "singleton_refcount_drift": refcount_probe(),
+        "loadavg_before": [round(x, 2) for x in os.getloadavg()],
+        "sections": {},
+    }
+    wanted = args.only or list(SECTIONS)
+    runners = {
+        "latency": lambda: section_latency(size),
+        "flood": lambda: section_flood(size),
+        "fanout": lambda: section_fanout(size),
+        "idle": lambda: section_idle(size),
+        "packaged": lambda: section_packaged(size, args.quick, args.build),
+    }
+    try:
+        for name in SECTIONS:
+            if name not in wanted:
+                report["sections"][name] = {"skipped": "not selected (--only)"}
+                continue
+            log(f"[bench] {name} ...")
+            t0 = time.perf_counter()
+            try:
+                report["sections"][name] = runners[name]()
+            except Exception as exc:  # a section's failure is reported, the rest still runs
+                report["sections"][name] = {"error": f"{type(exc).__name__}: {exc}"}
+            report["sections"][name]["section_s"] = round(time.perf_counter() - t0, 2)
+            log(f"[bench] {name} done in {time.perf_counter() - t0:.1f} s")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    report["elapsed_s"] = round(time.perf_counter() - started, 1)
+    report["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
+    report["table"] = rows_for(report)
+    print_table(report)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
