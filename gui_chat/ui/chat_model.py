@@ -27,7 +27,7 @@ class Delivery(enum.Enum):
     FAILED = "failed"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class ChatEntry:
     """One line of the chat view. ``text`` is always shown as plain text."""
 
@@ -118,6 +118,8 @@ class ChatModel(QAbstractListModel):
             return
         excess = len(self._entries) - MAX_ROWS
         self.beginRemoveRows(QModelIndex(), 0, excess - 1)
+        for entry in self._entries[:excess]:
+            entry.layout_cache.clear()  # laid out again if it is ever shown again
         self._scrollback.extend(self._entries[:excess])
         del self._entries[:excess]
         self._first_position += excess

@@ -183,3 +183,29 @@ def test_a_client_that_sends_garbage_is_dropped_and_others_carry_on(open_window)
     assert b"too large" in reply or b"invalid" in reply.lower()
     friend.type_and_enter("unbothered")
     host.wait_received("unbothered")
+
+
+def test_a_long_conversation_keeps_every_message_and_scrolls_back(open_window, qtbot):
+    from gui_chat.ui.chat_model import MAX_ROWS, TRIM_STEP
+
+    host = open_window()
+    port = host.host("host")
+    client = open_window()
+    client.join(port, "chatty")
+    count = 3000
+    for number in range(count):
+        client.window.controller.send(f"line {number}")
+    model = host.window.model
+    qtbot.waitUntil(lambda: model.entry_count() >= count + 2, timeout=20000)
+    # every message is there, in order; the view itself holds only the newest rows
+    assert [e.text for e in model.entries() if e.kind is EntryKind.PEER] == [
+        f"line {n}" for n in range(count)
+    ]
+    assert model.rowCount() <= MAX_ROWS + TRIM_STEP
+    newest_shown = model.entry(model.rowCount() - 1).text
+    assert newest_shown == f"line {count - 1}"
+    # scrolling to the top brings older rows back, a page at a time
+    before, first_line = model.rowCount(), int(model.entry(0).text.split()[1])
+    host.window.chat_view.verticalScrollBar().setValue(0)
+    qtbot.waitUntil(lambda: model.rowCount() == before + 100)
+    assert int(model.entry(0).text.split()[1]) == first_line - 100
