@@ -8,7 +8,7 @@ import zlib
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from gui_chat.protocol.raw import hex_dump
@@ -199,7 +199,11 @@ class ChatDelegate(QStyledItemDelegate):
         if option.state & QStyle.StateFlag.State_Selected:
             fill = palette.color(QPalette.ColorRole.Highlight)
             fill.setAlpha(110)
-        painter.setPen(Qt.PenStyle.NoPen)
+        if entry.mention:  # a message that names us: warm fill and an outline
+            fill = QColor("#5c4a1a" if dark else "#fff4cc")
+            painter.setPen(QPen(QColor("#e0a800"), 1.5))
+        else:
+            painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(fill)
         painter.drawRoundedRect(bubble, 8, 8)
         inner = bubble.adjusted(PAD, PAD, -PAD, -PAD)

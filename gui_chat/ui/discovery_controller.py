@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import QObject, Signal, Slot
 
 from gui_chat.net.discovery import Discovery, DiscoveryConfig
@@ -21,40 +23,52 @@ class DiscoveryController(QObject):
     notice = Signal(str)
 
     def __init__(self, config: DiscoveryConfig | None, parent: QObject | None = None) -> None:
+        """``config`` None: discovery is not allowed at all (command line, tests)."""
         super().__init__(parent)
+        self._config = config
         self._worker: SessionWorker | None = None
-        if config is not None:
-            if config.broadcast_to is None:
-                config = DiscoveryConfig(
-                    config.port,
-                    config.interval,
-                    config.forget_after,
-                    tuple(lan_broadcast_addresses()),
-                )
+        self._announcement: tuple[str, str, str, int, int] | None = None
 
-            def make(sink: EventSink) -> Discovery:
-                return Discovery(config, sink)
-
-            self._worker = SessionWorker(make, "discovery")
-            self._worker.events.connect(self._on_events)
-            self._worker.start()
+    @property
+    def allowed(self) -> bool:
+        return self._config is not None
 
     @property
     def enabled(self) -> bool:
         return self._worker is not None
 
+    def start(self) -> None:
+        """Start announcing and looking (if allowed and not yet running)."""
+        config = self._config
+        if config is None or self._worker is not None:
+            return
+        if config.broadcast_to is None:
+            config = dataclasses.replace(config, broadcast_to=tuple(lan_broadcast_addresses()))
+
+        def make(sink: EventSink) -> Discovery:
+            return Discovery(config, sink)
+
+        self._worker = SessionWorker(make, "discovery")
+        self._worker.events.connect(self._on_events)
+        self._worker.start()
+        if self._announcement is not None:
+            self.announce(*self._announcement)
+
     def announce(self, kind: str, name: str, nick: str, port: int, members: int) -> None:
+        self._announcement = (kind, name, nick, port, members)
         if self._worker is not None:
             self._worker.session.announce(kind, name, nick, port, members)  # type: ignore[attr-defined]
 
     def withdraw(self) -> None:
+        self._announcement = None
         if self._worker is not None:
             self._worker.session.withdraw()  # type: ignore[attr-defined]
 
     def stop(self) -> None:
-        """Stop discovery and join its thread."""
+        """Stop discovery and join its thread (it can be started again)."""
         if self._worker is not None:
             self._worker.stop()
+            self._worker = None
 
     def thread_alive(self) -> bool:
         return self._worker is not None and self._worker.is_running()

@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
     # ----- construction -------------------------------------------------------------------
     def _build_widgets(self) -> None:
         self.panel = ConnectionPanel()
-        self.nearby = NearbyPanel(self.discovery.enabled)
+        self.nearby = NearbyPanel(False)
         self.people = QListWidget(objectName="people")
         self.people.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.people_box = QGroupBox()
@@ -151,6 +151,9 @@ class MainWindow(QMainWindow):
             self.language_actions[code] = action
         self.sound_action = self.view_menu.addAction("")
         self.sound_action.setCheckable(True)
+        self.discovery_action = self.view_menu.addAction("")
+        self.discovery_action.setCheckable(True)
+        self.discovery_action.setEnabled(self.discovery.allowed)
 
         self.help_menu = bar.addMenu("")
         self.about_action = self.help_menu.addAction("")
@@ -197,6 +200,7 @@ class MainWindow(QMainWindow):
         self.theme_group.triggered.connect(lambda action: self.set_theme(action.data()))
         self.language_group.triggered.connect(lambda action: self.set_language(action.data()))
         self.sound_action.toggled.connect(self._set_sound)
+        self.discovery_action.toggled.connect(self.set_discovery)
         self.about_action.triggered.connect(self.show_about)
 
     def retranslate(self) -> None:
@@ -217,6 +221,7 @@ class MainWindow(QMainWindow):
         self.language_menu.setTitle(self.tr("&Language"))
         self.language_actions["system"].setText(self.tr("Follow the system"))
         self.sound_action.setText(self.tr("&Sound on new messages"))
+        self.discovery_action.setText(self.tr("&Find others on the LAN (discovery)"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.about_action.setText(self.tr("&About gui_chat"))
         if not self.controller.running:
@@ -252,6 +257,9 @@ class MainWindow(QMainWindow):
         self.history_action.setChecked(self.history is not None)
         self.theme_actions[prefs.get("view/theme", "system")].setChecked(True)
         self.sound_action.setChecked(prefs.get("view/sound", False))
+        self.discovery_action.setChecked(
+            self.discovery.allowed and prefs.get("discovery/enabled", True)
+        )
         language = prefs.get("view/language", "system")
         self.language_actions.get(language, self.language_actions["system"]).setChecked(True)
 
@@ -462,6 +470,18 @@ class MainWindow(QMainWindow):
         self.prefs.set("view/language", code)
         self.language_actions[code].setChecked(True)
         return i18n.install_language(code)
+
+    @Slot(bool)
+    def set_discovery(self, on: bool) -> None:
+        """Turn LAN discovery on or off (remembered; never on if the command line says no)."""
+        if not self.discovery.allowed:
+            return
+        self.prefs.set("discovery/enabled", on)
+        if on:
+            self.discovery.start()
+        else:
+            self.discovery.stop()
+        self.nearby.set_enabled(on)
 
     @Slot(bool)
     def _set_sound(self, on: bool) -> None:

@@ -31,7 +31,7 @@ class NearbyPanel(QGroupBox):
         super().__init__(parent)
         self._enabled = enabled
         self.tree = QTreeWidget(objectName="nearby")
-        self.tree.setColumnCount(3)
+        self.tree.setColumnCount(4)
         self.tree.setRootIsDecorated(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.hint = QLabel(objectName="nearby_hint")
@@ -48,12 +48,14 @@ class NearbyPanel(QGroupBox):
     def retranslate(self) -> None:
         """Set every text in the current language, the rows found so far included."""
         self.setTitle(self.tr("Nearby"))
-        self.tree.setHeaderLabels([self.tr("Name"), self.tr("Address"), self.tr("People")])
+        self.tree.setHeaderLabels(
+            [self.tr("Name"), self.tr("Host"), self.tr("Address"), self.tr("People")]
+        )
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setToolTip(self.tr("Double-click to join"))
         if self._enabled:
             self.hint.setText(
@@ -67,6 +69,14 @@ class NearbyPanel(QGroupBox):
             self.hint.setText(self.tr("Discovery is off; enter addresses by hand."))
         for item in self._items.values():
             self._show(item, item.data(0, _FOUND_ROLE))
+
+    def set_enabled(self, enabled: bool) -> None:
+        """Discovery was turned on or off: forget what was found, say what to expect."""
+        self._enabled = enabled
+        self.tree.clear()
+        self._items.clear()
+        self.retranslate()
+        self._update_hint()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -90,8 +100,9 @@ class NearbyPanel(QGroupBox):
             name = self.tr("{0} (UDP)").format(peer.nick)
             people = ""
         item.setText(0, name)
-        item.setText(1, format_address(peer.host, peer.port))
-        item.setText(2, people)
+        item.setText(1, peer.nick)
+        item.setText(2, format_address(peer.host, peer.port))
+        item.setText(3, people)
         item.setToolTip(0, self.tr("hosted by {0}").format(peer.nick))
         item.setData(0, _FOUND_ROLE, peer)
 

@@ -4,12 +4,12 @@
 <context>
     <name>ChatController</name>
     <message>
-        <location filename="../../gui_chat/ui/chat_controller.py" line="+61"/>
+        <location filename="../../gui_chat/ui/chat_controller.py" line="+63"/>
         <source>not confirmed before gui_chat closed</source>
         <translation>gui_chat 关闭前未得到确认</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+86"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
@@ -40,7 +40,7 @@
         <translation>我</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+46"/>
         <source>Not delivered: {0}</source>
         <translation>未送达：{0}</translation>
     </message>
@@ -80,12 +80,12 @@
         <translation>{0}——正在重新连接…</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+107"/>
         <source>History is off: it could not be written ({0}).</source>
         <translation>历史记录已关闭：无法写入（{0}）。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+17"/>
         <source>Raw TCP server listening on {0}</source>
         <translation>原始 TCP 服务器正在 {0} 上监听</translation>
     </message>
@@ -113,12 +113,12 @@
 <context>
     <name>ChatDelegate</name>
     <message>
-        <location filename="../../gui_chat/ui/chat_delegate.py" line="+71"/>
+        <location filename="../../gui_chat/ui/chat_delegate.py" line="+78"/>
         <source>not delivered</source>
         <translation>未送达</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+15"/>
         <source>… {0:,} bytes in all — double-click to read everything</source>
         <translation>… 共 {0:,} 字节——双击查看全部</translation>
     </message>
@@ -131,7 +131,7 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../gui_chat/ui/chat_view.py" line="+95"/>
+        <location filename="../../gui_chat/ui/chat_view.py" line="+98"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
@@ -292,7 +292,7 @@
 <context>
     <name>DiscoveryController</name>
     <message>
-        <location filename="../../gui_chat/ui/discovery_controller.py" line="+73"/>
+        <location filename="../../gui_chat/ui/discovery_controller.py" line="+87"/>
         <source>Discovery stopped: {0}</source>
         <translation>局域网发现已停止：{0}</translation>
     </message>
@@ -300,7 +300,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui_chat/ui/main_window.py" line="+204"/>
+        <location filename="../../gui_chat/ui/main_window.py" line="+208"/>
         <source>People</source>
         <translation>成员</translation>
     </message>
@@ -377,6 +377,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>&amp;Find others on the LAN (discovery)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -391,7 +396,7 @@
         <translation>选择一种模式，然后点击“开始”。</translation>
     </message>
     <message>
-        <location line="+150"/>
+        <location line="+153"/>
         <source>{0} (you)</source>
         <translation>{0}（你）</translation>
     </message>
@@ -426,7 +431,7 @@
         <translation>要删除此对话已保存的历史记录吗？</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+58"/>
         <source>About gui_chat</source>
         <translation>关于 gui_chat</translation>
     </message>
@@ -452,7 +457,7 @@
         <translation>附近</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
@@ -467,7 +472,12 @@
         <translation>人数</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+0"/>
+        <source>Host</source>
+        <translation type="unfinished">创建</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Double-click to join</source>
         <translation>双击加入</translation>
     </message>
@@ -482,12 +492,12 @@
         <translation>局域网发现已关闭；请手动输入地址。</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+31"/>
         <source>{0} (UDP)</source>
         <translation>{0}（UDP）</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>hosted by {0}</source>
         <translation>由 {0} 创建</translation>
     </message>

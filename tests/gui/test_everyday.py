@@ -217,3 +217,11 @@ def test_dark_and_light_themes_apply(open_window):
         assert not is_dark(QApplication.palette())
     finally:
         window.window.set_theme("light")
+
+
+def test_discovery_stays_off_when_the_command_line_says_so(open_window):
+    window = open_window()  # like --no-discovery: AppOptions(discovery=False)
+    assert not window.window.discovery_action.isEnabled()
+    window.window.set_discovery(True)
+    assert not window.window.discovery.enabled
+    assert "off" in window.window.nearby.hint.text()

@@ -214,6 +214,14 @@ class Remote:
         self.window.controller.set_udp_target(host, port)
         self.reply()
 
+    def do_set_discovery(self, on: bool) -> None:
+        self.window.discovery_action.setChecked(on)
+        self.reply(
+            found=len(self.window.nearby.entries()),
+            hint=self.window.nearby.hint.text(),
+            running=self.window.discovery.enabled,
+        )
+
     def do_entries(self) -> None:
         self.reply(entries=self.entries(), status=self.window.status_label.text())
 

@@ -38,6 +38,24 @@ def test_gui_finds_a_room_on_the_other_host_joins_by_double_click_and_chats(two_
         bob.close()
 
 
+def test_discovery_can_be_turned_off_and_on_from_the_menu(two_hosts):
+    a, b = two_hosts
+    bob, alice = b.gui(), a.gui()
+    try:
+        bob("setup", mode="host", nick="bob", local_port=ROOM_PORT)
+        bob("start")
+        alice("wait_found", kind="room")
+        off = alice("set_discovery", on=False)
+        assert (off["found"], off["running"]) == (0, False)
+        assert "off" in off["hint"]
+        on = alice("set_discovery", on=True)
+        assert on["running"]
+        assert alice("wait_found", kind="room")["found"][0]["host"] == b.address
+    finally:
+        alice.close()
+        bob.close()
+
+
 def test_udp_peers_find_each_other_and_chat_both_ways(two_hosts):
     a, b = two_hosts
     bob, alice = b.gui(), a.gui()
