@@ -378,7 +378,7 @@
     <message>
         <location line="+1"/>
         <source>&amp;Find others on the LAN (discovery)</source>
-        <translation type="unfinished"></translation>
+        <translation>在局域网中查找他人（发现）(&amp;F)</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -474,7 +474,7 @@
     <message>
         <location line="+0"/>
         <source>Host</source>
-        <translation type="unfinished">创建</translation>
+        <translation>主持人</translation>
     </message>
     <message>
         <location line="+7"/>
