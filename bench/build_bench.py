@@ -136,10 +136,15 @@ def drop_page_cache() -> bool:
 def start_once(program: Path) -> tuple[float, float]:
     """Start the app until its window is shown; return (wall seconds, app-reported seconds)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GUI_CHAT_")}
-    env |= {"QT_QPA_PLATFORM": "offscreen", "GUI_CHAT_EXIT_WHEN_SHOWN": "1"}
+    # No discovery: a benchmark sends nothing beyond this machine.
+    env |= {
+        "QT_QPA_PLATFORM": "offscreen",
+        "GUI_CHAT_EXIT_WHEN_SHOWN": "1",
+        "GUI_CHAT_DISCOVERY": "0",
+    }
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [str(program)],
+        [str(program), "--no-discovery"],
         cwd=ROOT,
         env=env,
         stdin=subprocess.DEVNULL,
