@@ -157,8 +157,10 @@ class ChatDelegate(QStyledItemDelegate):
     def _text_size(metrics: QFontMetrics, text: str, width: int) -> tuple[int, int]:
         """Width and height of ``text`` wrapped to ``width``."""
         if text.isascii() and "\n" not in text and "\t" not in text:
-            advance = metrics.horizontalAdvance(text)
-            if advance <= width:  # one line: no need to lay out the wrapping
+            # One line needs no wrapping layout. The advance leaves out the last glyph's
+            # overhang, so a pixel more keeps the painter from wrapping its last letter.
+            advance = metrics.horizontalAdvance(text) + 1
+            if advance <= width:
                 return advance, metrics.height()
         flags = Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere
         rect = metrics.boundingRect(QRect(0, 0, width, 1_000_000), flags, text)
