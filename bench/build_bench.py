@@ -133,19 +133,26 @@ def drop_page_cache() -> bool:
     return True
 
 
-def start_once(program: Path) -> tuple[float, float]:
-    """Start the app until its window is shown; return (wall seconds, app-reported seconds)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GUI_CHAT_")}
-    # No discovery: a benchmark sends nothing beyond this machine.
-    env |= {
+def start_once(
+    command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> tuple[float, float]:
+    """Start the app until its window is shown; return (wall seconds, app-reported seconds).
+
+    ``env`` defaults to this environment without any ``GUI_CHAT_*`` setting. Discovery
+    is always off: a benchmark sends nothing beyond this machine.
+    """
+    if env is None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GUI_CHAT_")}
+    env = env | {
         "QT_QPA_PLATFORM": "offscreen",
         "GUI_CHAT_EXIT_WHEN_SHOWN": "1",
         "GUI_CHAT_DISCOVERY": "0",
     }
+    program = command[0]
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [str(program), "--no-discovery"],
-        cwd=ROOT,
+        [*command, "--no-discovery"],
+        cwd=cwd,
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -193,12 +200,12 @@ def measure(variant: str, built: Path, runs: int) -> tuple[BuildResult, bool]:
     all_cold = True
     for _ in range(runs):
         all_cold &= drop_page_cache()
-        wall, reported = start_once(program)
+        wall, reported = start_once([str(program)])
         result.cold_starts_s.append(round(wall, 3))
         result.app_reported_cold_s.append(reported)
-    start_once(program)  # fill the cache before the warm runs
+    start_once([str(program)])  # fill the cache before the warm runs
     for _ in range(runs):
-        wall, reported = start_once(program)
+        wall, reported = start_once([str(program)])
         result.warm_starts_s.append(round(wall, 3))
         result.app_reported_warm_s.append(reported)
     result.median_cold_s = round(statistics.median(result.cold_starts_s), 3)

@@ -365,45 +365,13 @@ def section_idle(size: dict[str, Any]) -> dict[str, Any]:
 def start_once(command: list[str]) -> tuple[float, float]:
     """Start the app until its window is shown: (wall seconds, seconds the app reports).
 
-    The same measure as bench/build_bench.py (spawn → 'window shown after' on stdout,
-    ``GUI_CHAT_EXIT_WHEN_SHOWN=1``, offscreen), but with ``GUI_CHAT_DISCOVERY=0`` so the
-    app sends no LAN broadcast and the history goes to the runner's scratch folder.
+    bench/build_bench.py's measure, with the history going to the runner's scratch
+    folder.
     """
-    env = child_env()
-    env["GUI_CHAT_EXIT_WHEN_SHOWN"] = "1"
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        command,
-        cwd=CODE,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    shown = reported = None
-    try:
-        assert proc.stdout is not None
-        deadline = started + 60
-        while time.perf_counter() < deadline and shown is None:
-            readable, _, _ = select.select([proc.stdout], [], [], 1.0)
-            if not readable:
-                continue
-            line = proc.stdout.readline()
-            if not line:
-                break
-            if line.startswith("window shown after"):
-                shown = time.perf_counter() - started
-                reported = float(line.split()[3])
-    finally:
-        try:
-            proc.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
-    if shown is None or reported is None:
-        raise RuntimeError(f"{command[-1]} never printed 'window shown after'")
-    return round(shown, 3), reported
+    from bench import build_bench
+
+    wall, reported = build_bench.start_once(command, env=child_env(), cwd=CODE)
+    return round(wall, 3), reported
 
 
 def start_series(command: list[str], runs: int, drop_cache) -> dict[str, Any]:
