@@ -2,14 +2,19 @@
 
     python -m bench.gui_bench latency [--messages N]
     python -m bench.gui_bench flood [--messages N]
+    python -m bench.gui_bench window --mode host|join|udp --nick NICK  (latency's helper)
 
 Each runs in a process of its own (the runner starts it), offscreen, with real
 ``MainWindow``s driven through their connection panels, and prints one result line.
 
 Latency: a message sent with ``ChatController.send`` in one window is time-stamped
 (``time.perf_counter``) when it is inserted into the other window's ``ChatModel``
-(``rowsInserted``). The next message is sent only after it arrived. Baseline, in the
-same process: a plain blocking socket round trip (TCP_NODELAY; and a UDP one) / 2.
+(``rowsInserted``). The next message is sent only after it arrived. Measured twice:
+with every window in a process of its own, as people's apps are (``window`` processes
+driven over their stdin and stdout; ``perf_counter`` is CLOCK_MONOTONIC, the same
+clock in every process), and with all windows in this one process and GUI thread.
+Baseline, in the same process: a plain blocking socket round trip (TCP_NODELAY; and a
+UDP one) / 2.
 
 Flood: a plain socket sends a hello and then N pre-encoded chat frames as fast as the
 room takes them into a shown room window; measured: the time until all N are in the
@@ -24,8 +29,10 @@ import argparse
 import dataclasses
 import json
 import os
+import selectors
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -36,7 +43,7 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
 
 from bench.common import (
@@ -52,6 +59,10 @@ from bench.common import (
 
 SETUP_TIMEOUT = 10.0
 MESSAGE_TIMEOUT_MS = 2000
+#: Seconds from one message to the next in the latency paths: brisker than anyone types,
+#: and long enough for every window to have painted the previous message, so a figure
+#: is one message's way from window to window, not the wait behind the last one.
+PACE_S = 0.03
 
 #: Each window keeps its settings and history under here (None: windows keep nothing).
 STATE_ROOT: Path | None = None
@@ -286,7 +297,17 @@ def run_latency(count: int, warmup: int, budget: float) -> dict[str, Any]:
     # Baselines first, while no other thread of ours is running.
     result["baseline_tcp"] = summary_ms(tcp_round_trips(max(count, 1000), 50))
     result["baseline_udp"] = summary_ms(udp_round_trips(max(count, 1000), 50))
+    started = time.perf_counter()
+    result.update(run_latency_processes(count, warmup, budget))
+    result["windows"] = "one process each"
+    result["processes_s"] = round(time.perf_counter() - started, 3)
+    result["one_process"] = run_latency_one_process(count, warmup, budget)
+    return result
 
+
+def run_latency_one_process(count: int, warmup: int, budget: float) -> dict[str, Any]:
+    """The three paths with every window in this process (one GUI thread for all)."""
+    result: dict[str, Any] = {}
     app = make_application()
     windows: list = []
     phases: dict[str, float] = {}
@@ -338,10 +359,241 @@ def run_latency(count: int, warmup: int, budget: float) -> dict[str, Any]:
     return result
 
 
+# ----- latency, one process per window -----------------------------------------------------
+class WindowAgent:
+    """One window in a process of its own (``window`` below), driven by line commands:
+    ``send TEXT`` (answers ``sent T``), ``expect PREFIX`` (then ``arrived T TEXT`` for
+    each peer row whose text starts with PREFIX), ``people`` and ``quit``."""
+
+    def __init__(self, window) -> None:
+        from gui_chat.ui.chat_model import EntryKind
+
+        self.window = window
+        self._peer = EntryKind.PEER
+        self.prefix: str | None = None
+        self.done = QEventLoop()
+        self._buffer = b""
+        window.model.rowsInserted.connect(self._on_rows)
+        os.set_blocking(sys.stdin.fileno(), False)
+        self._notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
+        self._notifier.activated.connect(self._on_input)
+
+    @staticmethod
+    def say(line: str) -> None:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+    def _on_rows(self, _parent, first: int, last: int) -> None:
+        if self.prefix is None:
+            return
+        stamp = time.perf_counter()
+        for row in range(first, last + 1):
+            entry = self.window.model.entry(row)
+            if entry.kind is self._peer and entry.text.startswith(self.prefix):
+                self.say(f"arrived {stamp!r} {entry.text}")
+
+    def _on_input(self) -> None:
+        try:
+            data = os.read(sys.stdin.fileno(), 65536)
+        except BlockingIOError:
+            return
+        if not data:
+            self._notifier.setEnabled(False)
+            self.done.quit()
+            return
+        self._buffer += data
+        *lines, self._buffer = self._buffer.split(b"\n")
+        for line in lines:
+            self._command(line.decode("utf-8"))
+
+    def _command(self, line: str) -> None:
+        word, _, rest = line.partition(" ")
+        if word == "send":
+            stamp = time.perf_counter()
+            self.window.controller.send(rest)
+            self.say(f"sent {stamp!r}")
+        elif word == "expect":
+            self.prefix = rest
+        elif word == "people":
+            self.say(f"people {self.window.people.count()}")
+        elif word == "quit":
+            self._notifier.setEnabled(False)
+            self.done.quit()
+
+
+def run_window(mode: str, nick: str, remote_port: int) -> dict[str, Any]:
+    """The ``window`` section: one shown window, started, then driven over stdin."""
+    app = make_application()
+    window = open_window(mode, nick, remote_port=remote_port)
+    try:
+        if mode == "join":
+            WindowAgent.say(f"joined {start_and_wait_joined(window)}")
+        else:
+            WindowAgent.say(f"bound {start_and_wait_bound(window)}")
+        agent = WindowAgent(window)
+        agent.done.exec()
+    finally:
+        teardown = close_windows([window])
+    del app
+    return {"teardown": teardown, "cpu_s": round(time.process_time(), 3)}
+
+
+class AgentProcess:
+    """A ``window`` process seen from the coordinator: commands in, lines out."""
+
+    def __init__(self, mode: str, nick: str, remote_port: int = 0) -> None:
+        command = [sys.executable, "-m", "bench.gui_bench", "window", "--mode", mode]
+        command += ["--nick", nick, "--remote-port", str(remote_port)]
+        if STATE_ROOT is None:
+            command.append("--no-history")
+        else:
+            command += ["--state-root", str(STATE_ROOT)]
+        self.nick = nick
+        self.proc = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self.proc.stdout, selectors.EVENT_READ)
+        self._buffer = b""
+        self.result: dict[str, Any] | None = None
+
+    def command(self, line: str) -> None:
+        self.proc.stdin.write(line.encode("utf-8") + b"\n")
+        self.proc.stdin.flush()
+
+    def line(self, timeout: float) -> str | None:
+        """The next line it printed, or ``None`` after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not self._selector.select(left):
+                return None
+            data = os.read(self.proc.stdout.fileno(), 65536)
+            if not data:
+                raise ConnectionError(f"the {self.nick} window process ended")
+            self._buffer += data
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        text = line.decode("utf-8")
+        if text.startswith("BENCH-RESULT "):
+            self.result = json.loads(text[len("BENCH-RESULT ") :])
+        return text
+
+    def wait_for(self, word: str, timeout: float) -> str:
+        """The rest of the next line starting with ``word``; raise after ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            line = self.line(max(0.0, deadline - time.monotonic()))
+            if line is None:
+                raise TimeoutError(f"timed out waiting for {word!r} from {self.nick}")
+            head, _, rest = line.partition(" ")
+            if head == word:
+                return rest
+
+    def close(self) -> dict[str, Any]:
+        """Quit, and end the process (killed if it does not end by itself)."""
+        if self.proc.poll() is None:
+            try:
+                self.command("quit")
+                while self.result is None and self.line(5.0) is not None:
+                    pass
+            except (OSError, ConnectionError):
+                pass
+        try:
+            self.proc.wait(5.0)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self._selector.close()
+        result = self.result or {}
+        teardown = result.get("teardown", {})
+        return {"exit_code": self.proc.returncode, "cpu_s": result.get("cpu_s"), **teardown}
+
+
+def measure_path_between(
+    sender: AgentProcess, receiver: AgentProcess, label: str, count: int, warmup: int, budget: float
+) -> dict[str, Any]:
+    """Like :func:`measure_path`, with sender and receiver in processes of their own."""
+    receiver.command(f"expect {label} ")
+    times: list[float] = []
+    lost = 0
+    deadline = time.monotonic() + budget
+    for i in range(warmup + count):
+        if time.monotonic() > deadline:
+            break
+        text = f"{label} {i:06d} the quick brown fox"
+        sender.command(f"send {text}")
+        sent = float(sender.wait_for("sent", MESSAGE_TIMEOUT_MS / 1000))
+        arrived = None
+        wait_until = time.monotonic() + MESSAGE_TIMEOUT_MS / 1000
+        while arrived is None:
+            line = receiver.line(max(0.0, wait_until - time.monotonic()))
+            if line is None:
+                break
+            head, _, rest = line.partition(" ")
+            stamp, _, arrived_text = rest.partition(" ")
+            if head == "arrived" and arrived_text == text:
+                arrived = float(stamp)
+        if arrived is None:
+            lost += 1
+            continue
+        if i >= warmup:
+            times.append(arrived - sent)
+        time.sleep(max(0.0, sent + PACE_S - time.perf_counter()))
+    result = summary_ms(times)
+    result["timed_out"] = lost
+    result["complete"] = len(times) == count and lost == 0
+    result["pace_s"] = PACE_S
+    return result
+
+
+def run_latency_processes(count: int, warmup: int, budget: float) -> dict[str, Any]:
+    """The three paths with every window in a process of its own."""
+    result: dict[str, Any] = {}
+    agents: list[AgentProcess] = []
+    try:
+        host = AgentProcess("host", "host")
+        agents.append(host)
+        port = int(host.wait_for("bound", SETUP_TIMEOUT))
+        alice = AgentProcess("join", "alice", port)
+        agents.append(alice)
+        alice.wait_for("joined", SETUP_TIMEOUT)
+        bob = AgentProcess("join", "bob", port)
+        agents.append(bob)
+        bob.wait_for("joined", SETUP_TIMEOUT)
+        deadline = time.monotonic() + SETUP_TIMEOUT
+        while True:
+            alice.command("people")
+            if alice.wait_for("people", SETUP_TIMEOUT) == "3":
+                break
+            if time.monotonic() > deadline:
+                raise TimeoutError("timed out waiting for alice to see 3 people")
+            time.sleep(0.02)
+        result["tcp_host_to_client"] = measure_path_between(
+            host, alice, "h2c", count, warmup, budget
+        )
+        result["tcp_client_to_client"] = measure_path_between(
+            alice, bob, "c2c", count, warmup, budget
+        )
+        udp_a = AgentProcess("udp", "udp-a")
+        agents.append(udp_a)
+        port_a = int(udp_a.wait_for("bound", SETUP_TIMEOUT))
+        udp_b = AgentProcess("udp", "udp-b", port_a)
+        agents.append(udp_b)
+        udp_b.wait_for("bound", SETUP_TIMEOUT)
+        result["udp"] = measure_path_between(udp_b, udp_a, "udp", count, warmup, budget)
+    finally:
+        result["teardown"] = [agent.close() for agent in agents]
+    return result
+
+
 # ----- flood --------------------------------------------------------------------------------
 def flood_bytes(count: int) -> tuple[bytes, bytes]:
     """The hello frame and ``count`` chat frames, encoded once before the clock starts."""
-    hello = frame({"t": "hello", "nick": "flooder", "version": 1})
+    try:
+        from gui_chat.protocol.messages import PROTOCOL_VERSION
+    except ImportError:
+        PROTOCOL_VERSION = 1  # noqa: N806 - an older checkout (--code)
+    hello = frame({"t": "hello", "nick": "flooder", "version": PROTOCOL_VERSION})
     chats = b"".join(
         frame({"t": "chat", "id": f"f{i}", "text": f"flood {i:06d} lorem ipsum dolor sit amet"})
         for i in range(count)
@@ -467,10 +719,13 @@ def run_flood(count: int, budget: float) -> dict[str, Any]:
         done_loop = QEventLoop()
         done_at: list[float] = []
 
-        def on_rows(_parent, first: int, last: int) -> None:
-            for row in range(first, last + 1):
-                if model.entry(row).kind is peer_kind:
-                    received[0] += 1
+        def on_rows(_parent, _first: int, last: int) -> None:
+            # A large batch puts only its newest rows into the view (the rest go straight
+            # to the scrollback), and the frames arrive in order: the newest flood row's
+            # number tells how many arrived. They are all counted once at the end.
+            entry = model.entry(last)
+            if entry.kind is peer_kind and entry.text.startswith("flood "):
+                received[0] = max(received[0], int(entry.text.split()[1]) + 1)
             if received[0] >= count and not done_at:
                 done_at.append(time.perf_counter())
                 done_loop.quit()
@@ -495,13 +750,15 @@ def run_flood(count: int, budget: float) -> dict[str, Any]:
         def drain() -> None:
             try:
                 while data := sock.recv(256 * 1024):
-                    acks[0] += data.count(b'"t":"ack"')
+                    # the room confirms a chat with an ack, or by sending it back
+                    acks[0] += data.count(b'"t":"ack"') + data.count(b'"t":"chat"')
             except OSError:
                 pass
 
         stall = StallMeter()
         stall.start()
         started = time.perf_counter()
+        cpu_started = time.process_time()
         threads = [
             threading.Thread(target=drain, name="flood-drain"),
             threading.Thread(target=send_all, name="flood-send"),
@@ -516,14 +773,18 @@ def run_flood(count: int, budget: float) -> dict[str, Any]:
             done_loop.exec()
         timeout.stop()
         flood_stall = stall.stop()
+        cpu = time.process_time() - cpu_started  # every thread of this process
         finished = done_at[0] if done_at else time.perf_counter()
         elapsed = finished - started
+        received[0] = sum(entry.kind is peer_kind for entry in model.entries())
         result.update(
             {
                 "received": received[0],
                 "complete": received[0] >= count,
                 "elapsed_s": round(elapsed, 4),
                 "msgs_per_s": round(received[0] / elapsed, 1),
+                "cpu_s": round(cpu, 3),
+                "cpu_us_per_msg": round(cpu / max(1, received[0]) * 1e6, 2),
                 "send_s": round(send_done[0] - started, 4) if send_done else None,
                 "worst_stall_ms": round(flood_stall * 1000, 2),
                 "stall_ticks": stall.ticks,
@@ -571,7 +832,7 @@ def run_flood(count: int, budget: float) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("section", choices=["latency", "flood"])
+    parser.add_argument("section", choices=["latency", "flood", "window"])
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--budget", type=float, default=60.0, help="seconds per measurement")
@@ -583,6 +844,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-history", action="store_true", help="windows keep no history (state_dir=None)"
     )
+    parser.add_argument("--mode", choices=["host", "join", "udp"], help="window: its mode")
+    parser.add_argument("--nick", default="window", help="window: its nickname")
+    parser.add_argument("--remote-port", type=int, default=0, help="window: port to join")
+    parser.add_argument("--state-root", type=Path, help="window: where it keeps its state")
     parser.add_argument(
         "--no-guard",
         action="store_true",
@@ -596,6 +861,10 @@ def main(argv: list[str] | None = None) -> int:
     broken = drift["none"] < 0 or drift["true"] < 0
     guarded = guard_singleton_refcounts() if broken and not args.no_guard else False
     global STATE_ROOT
+    if args.section == "window":
+        STATE_ROOT = None if args.no_history else args.state_root
+        emit_result(run_window(args.mode, args.nick, args.remote_port))
+        return 0
     if not args.no_history:
         STATE_ROOT = Path(tempfile.mkdtemp(prefix="gui_chat_bench_state_"))
     if args.switch_interval:

@@ -52,6 +52,7 @@ SIZES: dict[str, dict[str, Any]] = {
         "latency_warmup": 20,
         "flood_messages": 100_000,
         "fanout": [(50, 200), (200, 20)],  # (clients, messages each)
+        "fanout_rounds": 5,  # per workload, on the same connections; the median counts
         "idle_clients": 1000,
         "idle_hold_s": 2.0,
         "start_runs": 5,
@@ -62,6 +63,7 @@ SIZES: dict[str, dict[str, Any]] = {
         "latency_warmup": 2,
         "flood_messages": 1000,
         "fanout": [(5, 10)],
+        "fanout_rounds": 1,
         "idle_clients": 20,
         "idle_hold_s": 0.3,
         "start_runs": 1,
@@ -297,6 +299,12 @@ def load_args(port: int, pid: int, proto: str, clients: int, size: dict[str, Any
     ]
 
 
+def fanout_args(messages: int, size: dict[str, Any]) -> list[str]:
+    """The load generator's fan-out workload: one client at a time connects."""
+    rounds = str(size["fanout_rounds"])
+    return ["--messages", str(messages), "--connect-window", "1", "--rounds", rounds]
+
+
 def section_fanout(size: dict[str, Any]) -> dict[str, Any]:
     runs: list[dict[str, Any]] = []
     have_ncat = shutil.which("ncat") is not None
@@ -308,7 +316,7 @@ def section_fanout(size: dict[str, Any]) -> dict[str, Any]:
         try:
             room = RoomProcess(lifetime=timeout + 30, cpu=0)
             args = load_args(room.port, room.pid, "gui", clients, size)
-            args += ["--messages", str(messages), "--connect-window", "1"]
+            args += fanout_args(messages, size)
             run["ours"] = run_child(args, timeout, cpu=1)
             run["ours"]["room"] = room.stop()
         except Exception as exc:
@@ -322,7 +330,7 @@ def section_fanout(size: dict[str, Any]) -> dict[str, Any]:
             try:
                 ncat = NcatChat(cpu=0)
                 args = load_args(ncat.port, ncat.pid, "lines", clients, size)
-                args += ["--messages", str(messages), "--connect-window", "1"]
+                args += fanout_args(messages, size)
                 run["ncat"] = run_child(args, timeout, cpu=1)
             except Exception as exc:
                 run["ncat"] = {"error": f"{type(exc).__name__}: {exc}"}
@@ -539,11 +547,12 @@ def rows_for(report: dict[str, Any]) -> list[dict[str, Any]]:
     else:
         tcp = lat.get("baseline_tcp") or {}
         udp = lat.get("baseline_udp") or {}
-        for key, name, base in (
+        paths = (
             ("tcp_host_to_client", "TCP host→client", tcp),
             ("tcp_client_to_client", "TCP client→client", tcp),
             ("udp", "UDP peer→peer", udp),
-        ):
+        )
+        for key, name, base in paths:
             r = lat.get(key) or {}
             p50, p99 = r.get("p50_ms"), r.get("p99_ms")
             add(
@@ -561,6 +570,17 @@ def rows_for(report: dict[str, Any]) -> list[dict[str, Any]]:
                 f"{base.get('p99_ms', 0):.3f} rtt/2",
                 "≤ 5",
                 verdict_max(p99, 5.0),
+            )
+        one = lat.get("one_process") or {}
+        for key, name, _base in paths if one else ():
+            r = one.get(key) or {}
+            add(
+                "latency",
+                f"{name} p50 / p99 ms, all windows in one process",
+                f"{_fmt(r.get('p50_ms'), 3)} / {_fmt(r.get('p99_ms'), 3)}",
+                "",
+                "",
+                ("info", ""),
             )
 
     fl = sec.get("flood") or {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 
@@ -87,12 +88,17 @@ def discovery_enabled(args: argparse.Namespace) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "serve" or args.self_check:
+        gc.enable()  # the packaged app starts with the cycle collector off (build.spec)
     if args.command == "serve":
         return _serve(args)
     if args.self_check:
         from gui_chat.selfcheck import run_self_check
 
         return run_self_check()
+    # Start-up builds many objects and frees almost none: the cycle collector would only
+    # slow it down. run_app turns it back on once the window is shown.
+    gc.disable()
     from gui_chat.app import run_app
     from gui_chat.ui.options import AppOptions
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 import os
 import sys
@@ -16,8 +17,10 @@ from PySide6.QtWidgets import QApplication
 from gui_chat import APP_NAME, STARTED, __version__
 from gui_chat.logs import setup_logging
 from gui_chat.resources import resource_path
-from gui_chat.ui.main_window import MainWindow
+from gui_chat.ui import i18n, theme
+from gui_chat.ui.main_window import SETTINGS_FILE, MainWindow
 from gui_chat.ui.options import AppOptions
+from gui_chat.ui.preferences import Preferences
 
 log = logging.getLogger("gui_chat.app")
 
@@ -45,15 +48,34 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
+def apply_remembered_look(prefs: Preferences) -> None:
+    """Install the remembered language and theme, before any window is built.
+
+    The window is then built in its language and style right away: nothing is
+    translated or restyled again, and nothing shows in English first.
+    """
+    i18n.install_language(prefs.get("view/language", "system"))
+    theme.apply_theme(prefs.get("view/theme", "system"))
+
+
 def follow_system_look(window: MainWindow) -> None:
-    """Apply the remembered theme, and follow the system's colour scheme when asked to."""
-    window.set_theme(window.prefs.get("view/theme", "system"))
+    """Follow the system's colour scheme while the theme says to."""
 
     def scheme_changed() -> None:
         if window.prefs.get("view/theme", "system") == "system":
             window.set_theme("system")
 
     QGuiApplication.styleHints().colorSchemeChanged.connect(scheme_changed)
+
+
+def keep_startup_objects() -> None:
+    """(Re)start the cycle collector, leaving out what start-up built.
+
+    Modules, classes and the window live as long as the app; moving them out of the
+    collector's reach spares every later full collection from walking them again.
+    """
+    gc.freeze()
+    gc.enable()
 
 
 def run_app(options: AppOptions | None = None, log_level: str = "INFO") -> int:
@@ -65,10 +87,12 @@ def run_app(options: AppOptions | None = None, log_level: str = "INFO") -> int:
     if options.state_dir is None:
         location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
         options = dataclasses.replace(options, state_dir=Path(location))
-    window = MainWindow(options)
-    window.set_language(window.prefs.get("view/language", "system"))
+    prefs = Preferences(options.state_dir / SETTINGS_FILE)
+    apply_remembered_look(prefs)
+    window = MainWindow(options, prefs=prefs)
     follow_system_look(window)
     window.show()
+    keep_startup_objects()
     if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
 
         def report_and_quit() -> None:

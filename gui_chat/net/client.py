@@ -1,6 +1,7 @@
 """The TCP client of a gui_chat room: joins, chats, and rejoins after a lost link.
 
-Every chat message stays "unconfirmed" until the room acknowledges it. When the
+Every chat message stays "unconfirmed" until the room echoes it back (or, for one sent
+again after a rejoin that the room had already relayed, acknowledges it). When the
 connection is lost, the client reconnects with backoff, introduces itself with the
 same client id and the last message number it saw, sends the unconfirmed messages
 again (the room drops any it already had) and receives the ones it missed.
@@ -70,6 +71,7 @@ class RoomClient(StreamClient):
         self.protocol = Connection()
         self._welcomed = False
         self._ever_welcomed = False
+        self._nick = ""  # the name the room gave us: its echoes of our chats carry it
         self._room_id = ""
         self._last_seq = 0
         self._unconfirmed: dict[str, str] = {}  # id -> text, in the order typed
@@ -167,6 +169,7 @@ class RoomClient(StreamClient):
 
     def _welcome(self, welcome: Welcome) -> None:
         self._welcomed = self._ever_welcomed = True
+        self._nick = welcome.nick
         self.confirm_connection()
         if welcome.room_id != self._room_id:  # a new room (or the host restarted it)
             self._room_id = welcome.room_id
@@ -180,6 +183,10 @@ class RoomClient(StreamClient):
             if chat.seq <= self._last_seq:
                 return  # already shown before the connection was lost
             self._last_seq = chat.seq
+        if chat.sender == self._nick:  # the echo of our own: shown when it was typed
+            if self._unconfirmed.pop(chat.id, None) is not None:
+                self.emit(ChatDelivered(chat.id))
+            return
         self.emit(ChatReceived(chat.id, normalize_nick(chat.sender), chat.text, chat.ts))
 
     def _send_chat(self, message_id: str, text: str) -> None:

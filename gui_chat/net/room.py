@@ -1,4 +1,9 @@
-"""The TCP room: one thread serves every client and relays every message to everyone."""
+"""The TCP room: one thread serves every client and relays every message to everyone.
+
+Every chat goes to every member, its sender too, which takes the echo as the room's
+acknowledgement. The chats of one loop turn go out as one block of bytes per member,
+written before anything else is (a join, a ping...), so everyone sees the same order.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,9 @@ from gui_chat.net.events import (
 from gui_chat.net.loop import EventSink
 from gui_chat.net.stream import StreamPeer, StreamServer
 from gui_chat.protocol import (
+    CHAT_START,
+    HEADER,
+    MAX_FRAME_SIZE,
     PROTOCOL_VERSION,
     Ack,
     Chat,
@@ -37,18 +45,32 @@ from gui_chat.protocol import (
     RemoteProtocolError,
     Welcome,
     clean_reason,
+    decode_body,
+    decode_message,
     encode_frame,
     encode_message,
+    message_from_body,
     normalize_nick,
+    plain_chat,
+    stamped_chat_start,
     unique_nick,
 )
 
 log = logging.getLogger("gui_chat.net.room")
+_HEADER = HEADER.pack
+_CHAT_START_SIZE = len(CHAT_START)
+#: Longer plain chats are encoded anew, so the room's stamp cannot push them over the limit.
+_LARGEST_PLAIN = MAX_FRAME_SIZE - 1024
+#: A chat to relay: its id, its text, and the member's payload when it was plain.
+_Relayed = tuple[str, str, bytes | None]
 
 #: Chats a room keeps to send to a rejoining client that missed them.
 HISTORY_SIZE = 500
 #: Message ids remembered per client, to drop the ones it sends again after rejoining.
 REMEMBERED_IDS = 1000
+#: Relayed chats piling up to this many bytes in a turn go out at once, before the next
+#: client's are read: everyone starts receiving while the room still works.
+SEND_EARLY = 128 * 1024
 
 
 @dataclass(frozen=True)
@@ -99,6 +121,9 @@ class _Member(StreamPeer):
         self.members_version = 0  # of the last member list it was sent
         self.client_id = ""
         self.partial_since: float | None = None
+        # the start of its chats' payloads as relayed, up to "seq", and the time in it
+        self.chat_start = b""
+        self.chat_start_ts = 0.0
 
 
 class RoomServer(StreamServer):
@@ -114,10 +139,12 @@ class RoomServer(StreamServer):
         self._members_version = 0  # counts joins and leaves
         self._members_told = 0  # the version the last member list went out with
         # (seq, sender's client id, frame) of the latest chats, for rejoining clients
-        # (seq, sender's client id, chat, its frame once encoded) of the latest chats
-        self._history: deque[list] = deque(maxlen=HISTORY_SIZE)
+        self._history: deque[tuple[int, str, bytes]] = deque(maxlen=HISTORY_SIZE)
         # client id -> ids of its messages already relayed
         self._relayed: dict[str, OrderedDict[str, None]] = {}
+        self._pending: list[bytes] = []  # frames of the chats not yet written to anyone
+        self._pending_size = 0
+        self._turn_ts = 0.0  # the time stamp of this turn's chats; 0 until the first
 
     # ----- commands (any thread) ----------------------------------------------------------
     def send_chat(self, message_id: str, text: str) -> bool:
@@ -136,6 +163,7 @@ class RoomServer(StreamServer):
         peer.send_now(self._frame(Error(f"the room is full ({self.max_clients} people)")))
 
     def on_closing(self, peer: StreamPeer) -> None:
+        self._write_chats()
         peer.send_now(self._frame(Error("the host closed the room")))
 
     def on_tick(self, now: float) -> None:
@@ -151,6 +179,8 @@ class RoomServer(StreamServer):
                 self._send(member, Ping())
 
     def end_of_turn(self) -> None:
+        self._write_chats()
+        self._turn_ts = 0.0
         # One member list per turn, however many joined or left in it. A list per join
         # costs N lists of up to N names to N members: O(N^3) bytes, 2.6 GiB (and 1.5 GB
         # of send buffers at once) when 1,000 clients join.
@@ -167,17 +197,39 @@ class RoomServer(StreamServer):
 
     def on_data(self, peer: StreamPeer, data: bytes) -> None:
         assert isinstance(peer, _Member)
-        peer.protocol.receive_data(data)
+        chats: list[_Relayed] = []  # plain chats read in a row: relayed together
         try:
-            while not peer.closed and (message := peer.protocol.next_event()) is not None:
+            for payload in peer.protocol.payloads(data):
+                if peer.doomed:
+                    break
+                if peer.nick is not None and payload.startswith(CHAT_START):
+                    # The usual chat: decoded once; relayed as it came when it is plain
+                    body = decode_body(payload)
+                    fields = plain_chat(body)
+                    if fields is not None:
+                        chats.append((fields[0], fields[1], payload))
+                        continue
+                    message = message_from_body(body)  # other fields, or wrong: in full
+                else:
+                    message = decode_message(payload)
+                if chats:
+                    self._relay(peer, chats)
+                    chats = []
                 self._handle(peer, message)
         except RemoteProtocolError as exc:
+            if chats:
+                self._relay(peer, chats)  # what came before the bad frame
             self._expel(peer, f"sent invalid data ({exc})")
             return
+        if chats:
+            self._relay(peer, chats)
         if peer.protocol.pending_bytes == 0:
             peer.partial_since = None
         elif peer.partial_since is None:
             peer.partial_since = time.monotonic()
+        if self._pending_size >= SEND_EARLY:
+            self._write_chats()
+            self.send_written()
 
     def on_dropped(self, peer: StreamPeer, reason: str) -> None:
         assert isinstance(peer, _Member)
@@ -199,13 +251,14 @@ class RoomServer(StreamServer):
                 raise RemoteProtocolError(f"expected a hello, got {message.TYPE!r}")
             self._admit(member, message)
         elif isinstance(message, Chat):
-            self._relay(member, message)
+            self._relay(member, [(message.id, message.text, None)])
         elif isinstance(message, Error):
             self.drop(member, clean_reason(message.reason) or "left")
         else:
             raise RemoteProtocolError(f"a client may not send {message.TYPE!r}")
 
     def _admit(self, member: _Member, hello: Hello) -> None:
+        self._write_chats()  # to those who were there when they were sent
         if hello.version != PROTOCOL_VERSION:
             self._expel(
                 member,
@@ -225,55 +278,87 @@ class RoomServer(StreamServer):
         member.members_version = self._members_version  # the welcome carries the list
         self._send(member, Welcome(nick, self.config.room_name, members, room_id=self.room_id))
         if hello.room_id == self.room_id:
-            for kept in self._history:
-                seq, origin, chat, frame = kept
+            for seq, origin, frame in self._history:
                 if seq > hello.last_seq and origin != hello.client_id:
-                    if frame is None:
-                        frame = kept[3] = self._frame(chat, check=False)
                     self.write(member, frame)  # what it missed while away
         self._broadcast(Joined(nick), skip=member)
         self.emit(PeerJoined(nick, member.address))
 
-    def _relay(self, member: _Member, chat: Chat) -> None:
-        if member.client_id:
-            relayed = self._relayed.setdefault(member.client_id, OrderedDict())
-            if chat.id in relayed:  # sent again after a lost acknowledgement
-                self._send(member, Ack(chat.id))
-                return
-            relayed[chat.id] = None
-            if len(relayed) > REMEMBERED_IDS:
-                relayed.popitem(last=False)
-        stamped = self._stamp(chat.id, chat.text, member.nick or "", member.client_id, member)
-        self.write(member, self._frame(Ack(chat.id), check=False))  # its id was checked
-        self.emit(
-            ChatReceived(stamped.id, stamped.sender, stamped.text, stamped.ts, member.address)
-        )
+    def _relay(self, member: _Member, chats: list[_Relayed]) -> None:
+        """Number, time-stamp and relay checked chats of ``member``, in order.
+
+        A chat's payload, when it is given, is the member's own and plain: the room's
+        stamp, then the member's bytes after ``{"t":"chat",`` are relayed (a plain chat
+        has no field the stamp could contradict).
+        """
+        nick, client_id, address = member.nick or "", member.client_id, member.address
+        ts = self._turn_ts or self._start_turn_ts()
+        if member.chat_start_ts != ts:
+            member.chat_start = stamped_chat_start(nick, ts)
+            member.chat_start_ts = ts
+        start = member.chat_start
+        extra = len(start) - _CHAT_START_SIZE
+        pending, history, emit = self._pending.append, self._history.append, self.emit
+        seq, size, again = self._seq, 0, []
+        for message_id, text, payload in chats:
+            if client_id and self._relayed_before(client_id, message_id):
+                again.append(message_id)  # sent again after a lost echo
+                continue
+            seq += 1
+            if payload is not None and len(payload) < _LARGEST_PLAIN:
+                number = b"%d," % seq
+                body_size = len(payload) + extra + len(number)
+                frame = b"".join((_HEADER(body_size), start, number, payload[_CHAT_START_SIZE:]))
+            else:
+                chat = Chat(message_id, text, sender=nick, ts=ts, seq=seq)
+                frame = self._frame(chat, check=False)
+            pending(frame)
+            size += len(frame)
+            history((seq, client_id, frame))
+            emit(ChatReceived(message_id, nick, text, ts, address))
+        self._seq = seq
+        self._pending_size += size
+        for message_id in again:
+            self._send(member, Ack(message_id))
+
+    def _relayed_before(self, client_id: str, message_id: str) -> bool:
+        """Whether the client relayed ``message_id`` already; remembers it if not."""
+        relayed = self._relayed.setdefault(client_id, OrderedDict())
+        if message_id in relayed:
+            return True
+        relayed[message_id] = None
+        if len(relayed) > REMEMBERED_IDS:
+            relayed.popitem(last=False)
+        return False
 
     def _host_chat(self, message_id: str, text: str) -> None:
+        ts = self._turn_ts or self._start_turn_ts()
         try:
-            self._stamp(message_id, text, self.nick, "", None)
+            chat = Chat(message_id, text, sender=self.nick, ts=ts, seq=self._seq + 1)
+            frame = self._frame(chat)
         except ProtocolError as exc:
             self.emit(ChatFailed(message_id, str(exc)))
             return
+        self._seq += 1
+        self._pending.append(frame)
+        self._pending_size += len(frame)
+        self._history.append((self._seq, "", frame))
         self.emit(ChatDelivered(message_id))
 
-    def _stamp(
-        self, message_id: str, text: str, sender: str, origin: str, skip: _Member | None
-    ) -> Chat:
-        """Number and time-stamp a chat, keep it for rejoining clients, send it to all.
+    def _start_turn_ts(self) -> float:
+        """The time stamp of the chats relayed in this turn (to the millisecond)."""
+        self._turn_ts = round(time.time(), 3)
+        return self._turn_ts
 
-        A relayed chat was checked when it arrived; only the host's own is checked here
-        (raising ProtocolError). Nobody to send to: nothing is encoded until needed.
-        """
-        chat = Chat(message_id, text, sender=sender, ts=time.time(), seq=self._seq + 1)
-        recipients = [m for m in self._members() if m is not skip and m.nick is not None]
-        host_chat = skip is None
-        frame = self._frame(chat, check=host_chat) if recipients or host_chat else None
-        self._seq += 1
-        self._history.append([chat.seq, origin, chat, frame])
-        for other in recipients:
-            self.write(other, frame)
-        return chat
+    def _write_chats(self) -> None:
+        """Write the chats relayed so far to every member, as one block of bytes."""
+        if not self._pending:
+            return
+        pending, self._pending, self._pending_size = self._pending, [], 0
+        block = pending[0] if len(pending) == 1 else b"".join(pending)
+        for member in self._members():
+            if member.nick is not None:
+                self.write(member, block)
 
     def _expel(self, member: _Member, reason: str) -> None:
         """Drop ``member`` for breaking a rule, telling it why."""
@@ -292,10 +377,12 @@ class RoomServer(StreamServer):
         return encode_frame(encode_message(message, check))
 
     def _broadcast(self, message: Message, skip: _Member | None = None) -> None:
+        self._write_chats()
         frame = self._frame(message)  # encoded once for everyone
         for member in self._members():
             if member is not skip and member.nick is not None:
                 self.write(member, frame)
 
     def _send(self, member: _Member, message: Message) -> None:
+        self._write_chats()
         self.write(member, self._frame(message))

@@ -12,8 +12,15 @@ from gui_chat.protocol.errors import (
     ProtocolError,
     RemoteProtocolError,
 )
-from gui_chat.protocol.framing import HEADER_SIZE, MAX_FRAME_SIZE, FrameDecoder, encode_frame
+from gui_chat.protocol.framing import (
+    HEADER,
+    HEADER_SIZE,
+    MAX_FRAME_SIZE,
+    FrameDecoder,
+    encode_frame,
+)
 from gui_chat.protocol.messages import (
+    CHAT_START,
     PROTOCOL_VERSION,
     Ack,
     Announce,
@@ -28,8 +35,12 @@ from gui_chat.protocol.messages import (
     Pong,
     Query,
     Welcome,
+    decode_body,
     decode_message,
     encode_message,
+    message_from_body,
+    plain_chat,
+    stamped_chat_start,
 )
 from gui_chat.protocol.names import (
     MAX_NICK_LENGTH,
@@ -40,6 +51,8 @@ from gui_chat.protocol.names import (
 )
 
 __all__ = [
+    "CHAT_START",
+    "HEADER",
     "HEADER_SIZE",
     "MAX_DATAGRAM_SIZE",
     "MAX_FRAME_SIZE",
@@ -66,11 +79,15 @@ __all__ = [
     "RemoteProtocolError",
     "Welcome",
     "clean_reason",
+    "decode_body",
     "decode_datagram",
     "decode_message",
     "encode_datagram",
     "encode_frame",
     "encode_message",
+    "message_from_body",
     "normalize_nick",
+    "plain_chat",
+    "stamped_chat_start",
     "unique_nick",
 ]

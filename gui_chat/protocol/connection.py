@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
 
 from gui_chat.protocol.errors import RemoteProtocolError
 from gui_chat.protocol.framing import MAX_FRAME_SIZE, FrameDecoder, encode_frame
@@ -35,6 +36,23 @@ class Connection:
     def receive_data(self, data: bytes) -> None:
         """Buffer ``data``; nothing is parsed until :meth:`next_event`."""
         self._unread += data
+
+    def payloads(self, data: bytes) -> Iterator[bytes]:
+        """Take ``data`` and yield the payload of every message it completes, undecoded.
+
+        For a reader that decodes payloads itself (:func:`decode_message` or faster).
+        Raises :class:`RemoteProtocolError` for an oversized frame, after the whole
+        frames before it; don't mix with :meth:`receive_data`/:meth:`next_event`.
+        """
+        if self.broken is not None:
+            raise self.broken
+        try:
+            yield from self._decoder.feed(data)
+            if self._decoder.failed:
+                self._decoder.feed(b"")  # raises the error found after those frames
+        except RemoteProtocolError as exc:
+            self.broken = exc
+            raise
 
     def next_event(self) -> Message | None:
         """The next message, ``None`` if incomplete; raises on a protocol violation."""

@@ -53,30 +53,43 @@ class FrameDecoder:
         """
         if self._error is not None:
             raise self._error
-        self._buffer += data
+        # nothing left over: the frames are read from ``data`` itself
+        direct = self._offset == len(self._buffer) and type(data) is bytes
+        if direct:
+            buffer: bytes | bytearray = data
+            offset = 0
+        else:
+            self._buffer += data
+            buffer, offset = self._buffer, self._offset
         frames: list[bytes] = []
-        buffer, offset = self._buffer, self._offset
         end = len(buffer)
+        unpack_from, max_size = HEADER.unpack_from, self.max_size
         while end - offset >= HEADER_SIZE:
-            (size,) = HEADER.unpack_from(buffer, offset)
-            if size > self.max_size:
+            (size,) = unpack_from(buffer, offset)
+            if size > max_size:
                 self._error = FrameTooLargeError(
-                    f"peer announced a {size:,}-byte message; the limit is {self.max_size:,} bytes"
+                    f"peer announced a {size:,}-byte message; the limit is {max_size:,} bytes"
                 )
                 self._buffer.clear()
+                self._offset = 0
                 if not frames:
                     raise self._error
                 return frames
-            if end - offset - HEADER_SIZE < size:
-                break
             start = offset + HEADER_SIZE
-            frames.append(bytes(buffer[start : start + size]))
+            if end - start < size:
+                break
             offset = start + size
-        if offset == end:
-            buffer.clear()
+            piece = buffer[start:offset]
+            frames.append(piece if direct else bytes(piece))
+        if direct:
+            self._buffer.clear()
+            self._buffer += data[offset:]
+            offset = 0
+        elif offset == end:
+            self._buffer.clear()
             offset = 0
         elif offset > 65536 and offset * 2 > end:
-            del buffer[:offset]
+            del self._buffer[:offset]
             offset = 0
         self._offset = offset
         return frames

@@ -1,4 +1,4 @@
-"""The messages of protocol version 1 and their JSON encoding (see docs/protocol.md).
+"""The messages of protocol version 2 and their JSON encoding (see docs/protocol.md).
 
 Each message is a UTF-8 JSON object whose ``"t"`` names its type. Fields are checked
 by type on the way in; unknown fields are ignored so later versions can add some.
@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from gui_chat.protocol.errors import LocalProtocolError, RemoteProtocolError
 from gui_chat.protocol.names import MAX_NICK_LENGTH, MAX_TEXT_LENGTH
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 MAX_ID_LENGTH = 64
 MAX_MEMBERS = 10_000
 MAX_REASON_LENGTH = 1_000
@@ -72,7 +72,8 @@ class Chat(Message):
 
 @dataclass(frozen=True)
 class Ack(Message):
-    """The room (or a UDP peer) has taken the chat message ``id``."""
+    """A UDP peer received the chat message ``id``; a room answers a chat it relayed
+    before (sent again after a rejoin) with it."""
 
     TYPE: ClassVar[str] = "ack"
     id: str
@@ -215,6 +216,7 @@ def _refuse_constant(name: str) -> float:
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+_SCAN = _DECODER.scan_once
 _FIELDS: dict[type[Message], tuple[dataclasses.Field, ...]] = {}
 
 
@@ -228,16 +230,32 @@ def _fields(cls: type[Message]) -> tuple[dataclasses.Field, ...]:
 
 def decode_message(payload: bytes) -> Message:
     """Parse one message; raises :class:`RemoteProtocolError` in plain words if it is bad."""
+    return message_from_body(decode_body(payload))
+
+
+def decode_body(payload: bytes) -> Any:
+    """The JSON value of ``payload``; :class:`RemoteProtocolError` if it is not one."""
     try:
         text = payload.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RemoteProtocolError(f"message is not valid UTF-8 (byte {exc.start})") from None
+    if text[:1] == "{":  # the usual case: scanned without the decoder's whitespace passes
+        try:
+            body, end = _SCAN(text, 0)
+        except (StopIteration, ValueError, RecursionError):
+            end = -1  # the full decoder below says what is wrong
+        if end == len(text):
+            return body
     try:
-        body = _DECODER.decode(text)
+        return _DECODER.decode(text)
     except RecursionError:
         raise RemoteProtocolError("message is nested too deeply") from None
     except ValueError as exc:  # JSONDecodeError and huge integers
         raise RemoteProtocolError(f"message is not valid JSON ({exc})") from None
+
+
+def message_from_body(body: Any) -> Message:
+    """The message a decoded JSON value stands for; :class:`RemoteProtocolError` if none."""
     if not isinstance(body, dict):
         raise RemoteProtocolError("message is not a JSON object")
     kind = body.get("t")
@@ -248,6 +266,41 @@ def decode_message(payload: bytes) -> Message:
         return cls(**_check_fields(cls, body))
     except (TypeError, ValueError) as exc:
         raise RemoteProtocolError(f"bad {cls.TYPE} message: {exc}") from None
+
+
+#: How every chat a client encodes begins; :func:`plain_chat` relies on it.
+CHAT_START = b'{"t":"chat",'
+
+
+def plain_chat(body: Any) -> tuple[str, str] | None:
+    """``(id, text)`` of a decoded chat that has exactly the fields a client sends, each
+    valid; ``None`` for anything else, which :func:`message_from_body` then judges.
+
+    A shortcut for a room relaying chats: it accepts nothing :func:`message_from_body`
+    would refuse, and nothing with more fields than ``t``, ``id`` and ``text``.
+    """
+    if type(body) is not dict or len(body) != 3 or body.get("t") != "chat":
+        return None
+    message_id, text = body.get("id"), body.get("text")
+    if (
+        type(message_id) is not str
+        or type(text) is not str
+        or len(message_id) > MAX_ID_LENGTH
+        or len(text) > MAX_TEXT_LENGTH
+        or not (message_id.isascii() or not _SURROGATE.search(message_id))
+        or not (text.isascii() or not _SURROGATE.search(text))
+    ):
+        return None
+    return message_id, text
+
+
+def stamped_chat_start(sender: str, ts: float) -> bytes:
+    """The start of a relayed chat's payload up to its ``seq`` value: a room adds the
+    number, a comma and the client's payload after :data:`CHAT_START`."""
+    return b'{"t":"chat","sender":%s,"ts":%s,"seq":' % (
+        _ENCODER.encode(sender).encode("utf-8"),
+        repr(float(ts)).encode("ascii"),
+    )
 
 
 def _check_fields(cls: type[Message], values: dict[str, Any]) -> dict[str, Any]:

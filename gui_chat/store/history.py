@@ -106,6 +106,25 @@ class History:
                 stored.append(cursor.lastrowid)
         return stored
 
+    def add_batch(self, conversation: str, messages: list[tuple]) -> range:
+        """Like :meth:`add`, with a few multi-row statements (for many rows at once).
+
+        The rows of one transaction are numbered consecutively: returns their range.
+        """
+        if not messages:
+            return range(0)
+        with self._db:
+            self._db.execute("BEGIN")
+            for start in range(0, len(messages), 1000):  # 8,000 parameters at most
+                chunk = messages[start : start + 1000]
+                self._db.execute(
+                    "INSERT INTO messages (conversation, ts, kind, sender, address, text, "
+                    "message_id, delivery) VALUES " + ",".join(["(?,?,?,?,?,?,?,?)"] * len(chunk)),
+                    [value for message in chunk for value in (conversation, *message)],
+                )
+            last = self._db.execute("SELECT last_insert_rowid()").fetchone()[0]
+        return range(last - len(messages) + 1, last + 1)
+
     def update_text(self, row: int, text: str) -> None:
         """Replace the text of stored row ``row`` (a raw message that kept arriving)."""
         self._db.execute("UPDATE messages SET text = ? WHERE id = ?", (text, row))

@@ -45,14 +45,15 @@ RAW_BURST_GAP = 0.3
 
 
 def _stored_fields(entry: ChatEntry) -> tuple:
+    # ``_value_`` is what ``.value`` returns, without the descriptor's cost per row
     return (
         entry.ts,
-        entry.kind.value,
+        entry.kind._value_,
         entry.sender,
         entry.address,
         entry.text,
         entry.message_id,
-        entry.delivery.value,
+        entry.delivery._value_,
     )
 
 
@@ -180,8 +181,10 @@ class ChatController(QObject):
             message_id=message_id,
             delivery=Delivery.SENDING,
         )
+        # Handed to the session first: it leaves while the row is being shown.
+        sent = self._worker.session.send_chat(message_id, text)  # type: ignore[attr-defined]
         self._show([entry])
-        if not self._worker.session.send_chat(message_id, text):  # type: ignore[attr-defined]
+        if not sent:
             self._mark(message_id, Delivery.FAILED, self.tr("the session had ended"))
         return True
 
@@ -211,9 +214,10 @@ class ChatController(QObject):
             delivery=Delivery.SENDING,
             raw=data,
         )
-        self._show([entry])
         session = self._worker.session
-        if not session.send_raw(message_id, data, self.send_target):  # type: ignore[attr-defined]
+        sent = session.send_raw(message_id, data, self.send_target)  # type: ignore[attr-defined]
+        self._show([entry])
+        if not sent:
             self._mark(message_id, Delivery.FAILED, self.tr("the session had ended"))
         return True
 
@@ -229,24 +233,28 @@ class ChatController(QObject):
         rows: list[ChatEntry] = []
         grown: list[ChatEntry] = []  # raw rows already shown that this batch extended
         now = time.time()
+        pattern = self._mention_pattern_now()
+        mentions = pattern.search if pattern is not None else None
+        peer = EntryKind.PEER
 
         def system(text: str, error: bool = False) -> None:
             rows.append(ChatEntry(EntryKind.ERROR if error else EntryKind.SYSTEM, text, now))
 
         for event in events:
-            if isinstance(event, RawReceived):
-                self._receive_raw(event, rows, grown)
-            elif isinstance(event, ChatReceived):
+            if type(event) is ChatReceived:  # by far the most frequent: checked first
+                text = event.text
                 rows.append(
                     ChatEntry(
-                        EntryKind.PEER,
-                        event.text,
+                        peer,
+                        text,
                         event.ts or now,
                         sender=event.sender,
                         address=event.address,
-                        mention=self.mentions_me(event.text),
+                        mention=mentions is not None and mentions(text) is not None,
                     )
                 )
+            elif isinstance(event, RawReceived):
+                self._receive_raw(event, rows, grown)
             elif isinstance(event, ChatDelivered):
                 self._mark(event.id, Delivery.DELIVERED)
             elif isinstance(event, ChatFailed):
@@ -376,7 +384,8 @@ class ChatController(QObject):
         self.model.append(rows)
         if self.history is not None and self.conversation:
             try:
-                stored = self.history.add(self.conversation, [_stored_fields(row) for row in rows])
+                fields = [_stored_fields(row) for row in rows]
+                stored = self.history.add_batch(self.conversation, fields)
             except sqlite3.Error as exc:
                 self._history_failed(exc)
             else:
@@ -403,13 +412,18 @@ class ChatController(QObject):
 
     def mentions_me(self, text: str) -> bool:
         """Whether ``text`` names us (our nickname as a word, any case)."""
+        pattern = self._mention_pattern_now()
+        return pattern is not None and pattern.search(text) is not None
+
+    def _mention_pattern_now(self) -> re.Pattern[str] | None:
+        """Our nickname as a word (any case); ``None`` without a nickname."""
         nick = self.nick.strip()
         if not nick:
-            return False
+            return None
         if self._mention_pattern is None or self._mention_pattern[0] != nick:
             pattern = re.compile(rf"(?<!\w){re.escape(nick)}(?!\w)", re.IGNORECASE)
             self._mention_pattern = (nick, pattern)
-        return self._mention_pattern[1].search(text) is not None
+        return self._mention_pattern[1]
 
     def _on_listening(self, event: Listening, system) -> None:
         address = format_address(event.host, event.port)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import time
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtCore import QMargins, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from gui_chat.protocol.raw import hex_dump
@@ -22,6 +23,9 @@ MAX_SHOWN_LINES = 24
 PAD = 8  # inside a bubble
 GAP = 4  # between rows
 SIDE = 10  # between a bubble and the view's edge
+_EDGE = 2  # around a bubble's picture, for the outline's antialiased edge
+#: Bytes of painted bubbles kept for repainting (a few screens full).
+PICTURE_CACHE_BYTES = 4 * 1024 * 1024
 
 #: CJK, emoji and other scripts whose fallback fonts can be taller than Latin text.
 _TALL_SCRIPT = re.compile("[\u2e80-\U0010ffff]")
@@ -50,7 +54,7 @@ def nick_colour(nick: str, dark: bool) -> QColor:
     return QColor.fromHsl(hue, 160, 170 if dark else 85)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Layout:
     size: QSize
     bubble: QRect  # relative to the row's top-left
@@ -59,6 +63,43 @@ class _Layout:
     more: str
     line_height: int  # of the small header and "more" lines
     font: QFont  # of the body
+    painted: bool = False  # once: from the second time on it is painted from a picture
+
+
+class PictureCache:
+    """Painted bubbles, least recently used first out, within a budget of bytes."""
+
+    def __init__(self, budget: int = PICTURE_CACHE_BYTES) -> None:
+        self.budget = budget
+        self.used = 0
+        self._pictures: OrderedDict[tuple, QPixmap] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._pictures)
+
+    def get(self, key: tuple) -> QPixmap | None:
+        picture = self._pictures.get(key)
+        if picture is not None:
+            self._pictures.move_to_end(key)
+        return picture
+
+    def put(self, key: tuple, picture: QPixmap) -> None:
+        old = self._pictures.pop(key, None)
+        if old is not None:
+            self.used -= self._bytes(old)
+        self._pictures[key] = picture
+        self.used += self._bytes(picture)
+        while self.used > self.budget and len(self._pictures) > 1:
+            _, evicted = self._pictures.popitem(last=False)
+            self.used -= self._bytes(evicted)
+
+    def clear(self) -> None:
+        self._pictures.clear()
+        self.used = 0
+
+    @staticmethod
+    def _bytes(picture: QPixmap) -> int:
+        return picture.width() * picture.height() * max(1, picture.depth() // 8)
 
 
 class ChatDelegate(QStyledItemDelegate):
@@ -67,6 +108,10 @@ class ChatDelegate(QStyledItemDelegate):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._font_cache: dict[tuple[str, bool], tuple[QFont, QFontMetrics, QFontMetrics]] = {}
+        self._small_fonts: dict[str, QFont] = {}
+        #: Bubbles painted once and copied on repaints; keyed by layout (text, width,
+        #: language, hex view) and the look (selection, delivery, mention, palette, scale).
+        self._pictures = PictureCache()
 
     def delivery_mark(self, delivery: Delivery) -> str:
         """What the header says after the time about a message's delivery."""
@@ -148,10 +193,18 @@ class ChatDelegate(QStyledItemDelegate):
             if as_hex:
                 font.setFamily("monospace")
                 font.setStyleHint(QFont.StyleHint.Monospace)
-            small = QFont(base)
-            small.setPointSizeF(max(6.0, base.pointSizeF() * 0.85))
+            small = self._small_font(base)
             cached = self._font_cache[key] = (font, QFontMetrics(font), QFontMetrics(small))
         return cached
+
+    def _small_font(self, base: QFont) -> QFont:
+        """The font of headers and "more" lines (cached)."""
+        key = base.key()
+        small = self._small_fonts.get(key)
+        if small is None:
+            small = self._small_fonts[key] = QFont(base)
+            small.setPointSizeF(max(6.0, base.pointSizeF() * 0.85))
+        return small
 
     @staticmethod
     def _text_size(metrics: QFontMetrics, text: str, width: int) -> tuple[int, int]:
@@ -171,15 +224,68 @@ class ChatDelegate(QStyledItemDelegate):
         return index.model().entry(index.row())  # straight from the model: no QVariant
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        return self._layout(self._entry(index), option, index.model().hex_view).size
+        # called for every row each time the view lays out: the cached case comes first
+        model = index.model()
+        entry = model.entry(index.row())
+        cached = entry.layout_cache.get(option.rect.width())
+        if cached is not None:
+            return cached.size
+        return self._layout(entry, option, model.hex_view).size
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         entry = self._entry(index)
         layout = self._layout(entry, option, index.model().hex_view)
         palette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if not layout.painted:  # painted once, perhaps never again (a flood): directly
+            layout.painted = True
+            painter.save()
+            bubble = layout.bubble.translated(option.rect.topLeft())
+            self._paint_bubble(painter, entry, layout, bubble, palette, selected, option.font)
+            painter.restore()
+            return
+        ratio = painter.device().devicePixelRatioF()
+        key = (layout, selected, entry.delivery, entry.mention, palette.cacheKey(), ratio)
+        picture = self._pictures.get(key)
+        if picture is None:
+            picture = self._picture(entry, layout, palette, selected, option.font, ratio)
+            self._pictures.put(key, picture)
+        top_left = option.rect.topLeft() + layout.bubble.topLeft()
+        painter.drawPixmap(top_left.x() - _EDGE, top_left.y() - _EDGE, picture)
+
+    def _picture(
+        self,
+        entry: ChatEntry,
+        layout: _Layout,
+        palette: QPalette,
+        selected: bool,
+        base_font: QFont,
+        ratio: float,
+    ) -> QPixmap:
+        """The bubble painted once on the view's background, with a small margin."""
+        size = layout.bubble.size().grownBy(QMargins(_EDGE, _EDGE, _EDGE, _EDGE))
+        picture = QPixmap(size * ratio)
+        picture.setDevicePixelRatio(ratio)
+        picture.fill(palette.color(QPalette.ColorRole.Base))
+        painter = QPainter(picture)
+        try:
+            bubble = QRect(_EDGE, _EDGE, layout.bubble.width(), layout.bubble.height())
+            self._paint_bubble(painter, entry, layout, bubble, palette, selected, base_font)
+        finally:
+            painter.end()
+        return picture
+
+    def _paint_bubble(
+        self,
+        painter: QPainter,
+        entry: ChatEntry,
+        layout: _Layout,
+        bubble: QRect,
+        palette: QPalette,
+        selected: bool,
+        base_font: QFont,
+    ) -> None:
         dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-        bubble = layout.bubble.translated(option.rect.topLeft())
-        painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         text_colour = palette.color(QPalette.ColorRole.Text)
         if entry.kind is EntryKind.OWN:
@@ -198,7 +304,7 @@ class ChatDelegate(QStyledItemDelegate):
                 if entry.kind is EntryKind.ERROR
                 else palette.color(QPalette.ColorRole.PlaceholderText)
             )
-        if option.state & QStyle.StateFlag.State_Selected:
+        if selected:
             fill = palette.color(QPalette.ColorRole.Highlight)
             fill.setAlpha(110)
         if entry.mention:  # a message that names us: warm fill and an outline
@@ -209,8 +315,7 @@ class ChatDelegate(QStyledItemDelegate):
         painter.setBrush(fill)
         painter.drawRoundedRect(bubble, 8, 8)
         inner = bubble.adjusted(PAD, PAD, -PAD, -PAD)
-        small = QFont(option.font)
-        small.setPointSizeF(max(6.0, option.font.pointSizeF() * 0.85))
+        small = self._small_font(base_font)
         line = layout.line_height
         if layout.header:
             painter.setFont(small)
@@ -241,4 +346,3 @@ class ChatDelegate(QStyledItemDelegate):
                 Qt.TextFlag.TextSingleLine,
                 layout.more,
             )
-        painter.restore()

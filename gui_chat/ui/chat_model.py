@@ -47,10 +47,10 @@ class ChatEntry:
     position: int = field(default=0, repr=False)  # set by the model
 
 
-#: Rows the view holds while it follows the newest message…
-MAX_ROWS = 1000
+#: Rows the view holds while it follows the newest message (several screens full)…
+MAX_ROWS = 100
 #: …give or take this many, so rows leave in steps rather than one by one.
-TRIM_STEP = 250
+TRIM_STEP = 50
 
 
 class ChatModel(QAbstractListModel):
@@ -113,31 +113,45 @@ class ChatModel(QAbstractListModel):
         self.endInsertRows()
         return len(entries)
 
-    def _trim(self) -> None:
-        if not self.following or len(self._entries) <= MAX_ROWS + TRIM_STEP:
+    def _to_scrollback(self, count: int) -> None:
+        """Move the first ``count`` rows out of the view into the scrollback."""
+        if count <= 0:
             return
-        excess = len(self._entries) - MAX_ROWS
-        self.beginRemoveRows(QModelIndex(), 0, excess - 1)
-        for entry in self._entries[:excess]:
+        self.beginRemoveRows(QModelIndex(), 0, count - 1)
+        for entry in self._entries[:count]:
             entry.layout_cache.clear()  # laid out again if it is ever shown again
-        self._scrollback.extend(self._entries[:excess])
-        del self._entries[:excess]
-        self._first_position += excess
+        self._scrollback.extend(self._entries[:count])
+        del self._entries[:count]
+        self._first_position += count
         self.endRemoveRows()
 
     def append(self, entries: list[ChatEntry]) -> None:
-        """Add ``entries`` at the end with a single insert notification."""
+        """Add ``entries`` at the end with a single insert notification.
+
+        While the view follows the newest message, rows beyond :data:`MAX_ROWS` leave
+        it first. A batch that alone fills the view (a flood) replaces the rows: only its
+        newest :data:`TRIM_STEP` become rows, everything before goes straight into the
+        scrollback, so the view lays out few rows however fast messages come.
+        """
         if not entries:
             return
-        first = len(self._entries)
-        self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
-        position = self._first_position + first
+        position = self._first_position + len(self._entries)
         for offset, entry in enumerate(entries):
             entry.position = position + offset
             self._remember(entry)
+        if self.following and len(self._entries) + len(entries) > MAX_ROWS + TRIM_STEP:
+            keep = TRIM_STEP if len(entries) >= MAX_ROWS else MAX_ROWS
+            excess = len(self._entries) + len(entries) - keep
+            skipped = max(0, excess - len(self._entries))  # new ones that go unshown
+            self._to_scrollback(excess - skipped)
+            if skipped:
+                self._scrollback.extend(entries[:skipped])
+                self._first_position += skipped
+                entries = entries[skipped:]
+        first = len(self._entries)
+        self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
         self._entries.extend(entries)
         self.endInsertRows()
-        self._trim()
 
     def prepend(self, entries: list[ChatEntry]) -> None:
         """Add older ``entries`` (from the history) above everything there is."""

@@ -2,11 +2,42 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QListView, QMessageBox, QWidget
 
 from gui_chat.ui.chat_delegate import ChatDelegate
-from gui_chat.ui.chat_model import ENTRY_ROLE, ChatEntry
+from gui_chat.ui.chat_model import ENTRY_ROLE, MAX_ROWS, TRIM_STEP, ChatEntry
+
+#: Rows laid out per turn of the event loop: all the rows the view keeps while it
+#: follows the newest message, so that a new message is laid out (and the window
+#: repainted) once; more rows, while the user reads older ones, take several turns.
+LAYOUT_BATCH = MAX_ROWS + TRIM_STEP
+
+
+class PaintsBelow(QObject):
+    """Makes widgets opaque by filling them with the background of what lies beneath.
+
+    The scroll bar's handle moves with every new message. The style leaves some of its
+    pixels partly transparent, so Qt would repaint every widget under it (the window,
+    the splitter, the view's frame…) each time. Covered widgets are filled with the
+    background of the nearest widget below that paints one, then paint themselves.
+    """
+
+    def cover(self, widget: QWidget) -> None:
+        widget.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget):
+            below = watched.parentWidget()
+            while below is not None and not (below.autoFillBackground() or below.isWindow()):
+                below = below.parentWidget()
+            if below is not None:
+                painter = QPainter(watched)
+                painter.fillRect(event.rect(), below.palette().brush(below.backgroundRole()))
+                painter.end()
+        return False
 
 
 class ChatView(QListView):
@@ -26,7 +57,11 @@ class ChatView(QListView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(50)  # rows laid out per turn of the event loop
+        self.setBatchSize(LAYOUT_BATCH)
+        self._paints_below = PaintsBelow(self)
+        bar = self.verticalScrollBar()
+        for widget in (bar, bar.parentWidget()):  # the bar and the box Qt keeps it in
+            self._paints_below.cover(widget)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setWordWrap(True)
         self.setUniformItemSizes(False)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui_chat.net.errors import format_address
 from gui_chat.protocol import MAX_NICK_LENGTH
 from gui_chat.protocol.raw import ENCODINGS
 from gui_chat.ui.lan import lan_ipv4_addresses
@@ -245,6 +244,8 @@ class ConnectionPanel(QGroupBox):
         self.recent_box.clear()
         self.recent_box.addItem(self.tr("Recent connections…"), None)
         for item in recent:
+            from gui_chat.net.errors import format_address  # loads socket: not before it is needed
+
             label = {"host": self.tr("Host"), "join": self.tr("Join"), "udp": "UDP"}.get(
                 item.get("mode", ""), "?"
             )

@@ -2,36 +2,37 @@
 
 from __future__ import annotations
 
-import dataclasses
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from gui_chat.net.discovery import Discovery, DiscoveryConfig
-from gui_chat.net.events import Notice, PeerFound, PeerGone, SessionEnded, SessionEvent
-from gui_chat.net.loop import EventSink
-from gui_chat.ui.lan import lan_broadcast_addresses
-from gui_chat.ui.net_text import translate_net_text
-from gui_chat.workers import SessionWorker
+if TYPE_CHECKING:
+    from gui_chat.net.events import SessionEvent
+    from gui_chat.net.loop import EventSink
+    from gui_chat.workers import SessionWorker
 
 
 class DiscoveryController(QObject):
-    """Starts discovery (if enabled) and relays what it finds as signals."""
+    """Starts discovery (if allowed) and relays what it finds as signals.
+
+    The network side is loaded when discovery first starts.
+    """
 
     found = Signal(object)  # PeerFound
     gone = Signal(str)  # key
     #: A sentence about discovery itself (e.g. its port is unavailable, or it stopped).
     notice = Signal(str)
 
-    def __init__(self, config: DiscoveryConfig | None, parent: QObject | None = None) -> None:
-        """``config`` None: discovery is not allowed at all (command line, tests)."""
+    def __init__(self, allowed: bool, parent: QObject | None = None) -> None:
+        """``allowed`` False: discovery never runs (command line, tests)."""
         super().__init__(parent)
-        self._config = config
+        self._allowed = allowed
         self._worker: SessionWorker | None = None
         self._announcement: tuple[str, str, str, int, int] | None = None
 
     @property
     def allowed(self) -> bool:
-        return self._config is not None
+        return self._allowed
 
     @property
     def enabled(self) -> bool:
@@ -39,11 +40,13 @@ class DiscoveryController(QObject):
 
     def start(self) -> None:
         """Start announcing and looking (if allowed and not yet running)."""
-        config = self._config
-        if config is None or self._worker is not None:
+        if not self._allowed or self._worker is not None:
             return
-        if config.broadcast_to is None:
-            config = dataclasses.replace(config, broadcast_to=tuple(lan_broadcast_addresses()))
+        from gui_chat.net.discovery import Discovery, DiscoveryConfig
+        from gui_chat.ui.lan import lan_broadcast_addresses
+        from gui_chat.workers import SessionWorker
+
+        config = DiscoveryConfig(broadcast_to=tuple(lan_broadcast_addresses()))
 
         def make(sink: EventSink) -> Discovery:
             return Discovery(config, sink)
@@ -75,6 +78,9 @@ class DiscoveryController(QObject):
 
     @Slot(list)
     def _on_events(self, events: list[SessionEvent]) -> None:
+        from gui_chat.net.events import Notice, PeerFound, PeerGone, SessionEnded
+        from gui_chat.ui.net_text import translate_net_text
+
         for event in events:
             if isinstance(event, PeerFound):
                 self.found.emit(event)

@@ -1,12 +1,67 @@
-"""This machine's LAN addresses, to tell others where to connect."""
+"""This machine's LAN addresses, to tell others where to connect.
+
+On Linux the kernel is asked directly (the window lists them at start-up, and loading
+QtNetwork for that would delay the window); elsewhere Qt's interface list is used.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtNetwork import QAbstractSocket, QNetworkInterface
+import sys
+
+_SIOCGIFFLAGS = 0x8913
+_SIOCGIFADDR = 0x8915
+_IFF_UP = 0x1
 
 
 def lan_ipv4_addresses() -> list[str]:
     """IPv4 addresses of interfaces that are up, loopback last."""
+    if sys.platform.startswith("linux"):
+        found = _kernel_ipv4_addresses()
+        if found is not None:
+            return found
+    return _qt_ipv4_addresses()
+
+
+def _kernel_ipv4_addresses() -> list[str] | None:
+    """The IPv4 address of every interface that is up (Linux ioctls); None if unavailable.
+
+    Uses ``_socket``, the C module behind :mod:`socket`: building ``socket``'s enums
+    would take longer than the lookup itself.
+    """
+    import _socket
+    import fcntl
+    import struct
+
+    found: list[str] = []
+    loopback: list[str] = []
+    try:
+        probe = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
+    except OSError:
+        return None
+    try:
+        for _, name in _socket.if_nameindex():
+            request = struct.pack("256s", name.encode()[:15])
+            try:
+                reply = fcntl.ioctl(probe, _SIOCGIFFLAGS, request)
+                if not struct.unpack_from("H", reply, 16)[0] & _IFF_UP:
+                    continue
+                reply = fcntl.ioctl(probe, _SIOCGIFADDR, request)
+            except OSError:  # no IPv4 address on this interface
+                continue
+            address = _socket.inet_ntoa(reply[20:24])
+            target = loopback if address.startswith("127.") else found
+            if address not in target:
+                target.append(address)
+    except OSError:
+        return None
+    finally:
+        probe.close()
+    return found + loopback
+
+
+def _qt_ipv4_addresses() -> list[str]:
+    from PySide6.QtNetwork import QAbstractSocket, QNetworkInterface
+
     found: list[str] = []
     loopback: list[str] = []
     for interface in QNetworkInterface.allInterfaces():
@@ -24,6 +79,8 @@ def lan_ipv4_addresses() -> list[str]:
 
 def lan_broadcast_addresses() -> list[str]:
     """Broadcast addresses of the IPv4 networks this machine is on (no loopback)."""
+    from PySide6.QtNetwork import QAbstractSocket, QNetworkInterface
+
     found: list[str] = []
     for interface in QNetworkInterface.allInterfaces():
         flags = interface.flags()

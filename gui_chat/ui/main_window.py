@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -24,43 +24,58 @@ from PySide6.QtWidgets import (
 )
 
 from gui_chat import APP_NAME, __version__
-from gui_chat.net.discovery import DiscoveryConfig
-from gui_chat.net.events import PeerFound
-from gui_chat.net.room import Keepalive
-from gui_chat.store.history import History, HistoryError, export_lines
 from gui_chat.ui import i18n, theme
-from gui_chat.ui.chat_controller import ChatController
 from gui_chat.ui.chat_model import ChatEntry, ChatModel, EntryKind
 from gui_chat.ui.chat_view import ChatView
 from gui_chat.ui.connection_panel import ConnectionPanel
 from gui_chat.ui.discovery_controller import DiscoveryController
 from gui_chat.ui.message_input import MessageInput
 from gui_chat.ui.nearby_panel import NearbyPanel
-from gui_chat.ui.net_text import translate_net_text
 from gui_chat.ui.notifier import Notifier
 from gui_chat.ui.options import AppOptions
 from gui_chat.ui.preferences import Preferences
 from gui_chat.ui.raw_options import RawOptions
-from gui_chat.ui.search_dialog import SearchDialog
 from gui_chat.ui.session_settings import Mode, SessionSettings
+
+if TYPE_CHECKING:
+    from gui_chat.net.events import PeerFound
+    from gui_chat.store.history import History
+    from gui_chat.ui.chat_controller import ChatController
+    from gui_chat.ui.search_dialog import SearchDialog
+
+#: The remembered settings, in the window's state folder.
+SETTINGS_FILE = "settings.ini"
 
 
 class MainWindow(QMainWindow):
-    """One chat session per window; several windows can run side by side."""
+    """One chat session per window; several windows can run side by side.
 
-    def __init__(self, options: AppOptions | None = None, parent: QWidget | None = None) -> None:
+    The session side (controller, network, history) is set up on first use, and
+    discovery starts once the event loop runs, so the window shows without waiting
+    for either.
+    """
+
+    def __init__(
+        self,
+        options: AppOptions | None = None,
+        parent: QWidget | None = None,
+        prefs: Preferences | None = None,
+    ) -> None:
+        """``prefs``: the settings in ``options.state_dir``, if already open."""
         super().__init__(parent)
         self.options = options or AppOptions()
         state = self.options.state_dir
-        self.prefs = Preferences(state / "settings.ini" if state else None)
-        self.history = self._open_history(state)
+        if prefs is None:
+            prefs = Preferences(state / SETTINGS_FILE if state else None)
+        self.prefs = prefs
+        self.history: History | None = None  # opened with the controller
+        self._controller: ChatController | None = None
         self._announced_port = 0
+        self._closed = False
         self.resize(960, 680)
 
         self.model = ChatModel(self)
-        self.controller = ChatController(self.model, self.history, parent=self)
-        discovery = DiscoveryConfig() if self.options.discovery else None
-        self.discovery = DiscoveryController(discovery, self)
+        self.discovery = DiscoveryController(self.options.discovery, self)
         self.notifier = Notifier(self)
 
         self._build_widgets()
@@ -69,6 +84,24 @@ class MainWindow(QMainWindow):
         self._restore()
         self.retranslate()
         self._on_running_changed(False)
+        if self.discovery_action.isChecked():
+            QTimer.singleShot(0, self, self._start_discovery)
+
+    @property
+    def controller(self) -> ChatController:
+        """The session controller, made (with the history opened) on first use."""
+        if self._controller is None:
+            from gui_chat.ui.chat_controller import ChatController
+
+            if self.history_action.isChecked() and not self._closed:
+                self.history = self._open_history(self.options.state_dir)
+            self._controller = ChatController(self.model, self.history, parent=self)
+            self._connect_controller(self._controller)
+            self._apply_raw_options()
+        return self._controller
+
+    def _session_running(self) -> bool:
+        return self._controller is not None and self._controller.running
 
     # ----- construction -------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -160,21 +193,12 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         self.panel.start_requested.connect(self._start)
-        self.panel.stop_requested.connect(self.controller.stop)
-        self.panel.target_changed.connect(self.controller.set_udp_target)
+        self.panel.stop_requested.connect(self._stop)
+        self.panel.target_changed.connect(self._set_udp_target)
         self.input.submitted.connect(self._send)
         self.input.escape_pressed.connect(self.input.clear)
         self.send_button.clicked.connect(self.input.submit)
         self.chat_view.wants_older.connect(self._load_older)
-
-        controller = self.controller
-        controller.status_changed.connect(self._show_status)
-        controller.running_changed.connect(self._on_running_changed)
-        controller.members_changed.connect(self._show_members)
-        controller.bound.connect(self.panel.show_bound)
-        controller.bound.connect(self._announce)
-        controller.members_changed.connect(self._announce_members)
-        controller.incoming.connect(self.notifier.incoming)
         self.notifier.unread_changed.connect(self._update_title)
 
         self.discovery.found.connect(self.nearby.found)
@@ -203,6 +227,15 @@ class MainWindow(QMainWindow):
         self.discovery_action.toggled.connect(self.set_discovery)
         self.about_action.triggered.connect(self.show_about)
 
+    def _connect_controller(self, controller: ChatController) -> None:
+        controller.status_changed.connect(self._show_status)
+        controller.running_changed.connect(self._on_running_changed)
+        controller.members_changed.connect(self._show_members)
+        controller.bound.connect(self.panel.show_bound)
+        controller.bound.connect(self._announce)
+        controller.members_changed.connect(self._announce_members)
+        controller.incoming.connect(self.notifier.incoming)
+
     def retranslate(self) -> None:
         """Set every text of the window itself in the current language."""
         self.people_box.setTitle(self.tr("People"))
@@ -224,7 +257,7 @@ class MainWindow(QMainWindow):
         self.discovery_action.setText(self.tr("&Find others on the LAN (discovery)"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.about_action.setText(self.tr("&About gui_chat"))
-        if not self.controller.running:
+        if not self._session_running():
             self._show_status(self.tr("Choose a mode and press Start."), False)
         self._update_title()
 
@@ -237,12 +270,21 @@ class MainWindow(QMainWindow):
 
     # ----- persistence --------------------------------------------------------------------
     def _open_history(self, state: Path | None) -> History | None:
-        if state is None or not self.prefs.get("history/enabled", True):
+        """The history in ``state``; None if there is none or it cannot be opened.
+
+        A history that cannot be opened is reported and its menu item unchecked.
+        """
+        if state is None:
             return None
+        from gui_chat.store.history import History, HistoryError
+
         try:
             return History(state / "history.sqlite3")
         except HistoryError as exc:
             QMessageBox.warning(self, APP_NAME, str(exc))
+            self.history_action.blockSignals(True)
+            self.history_action.setChecked(False)
+            self.history_action.blockSignals(False)
             return None
 
     def _restore(self) -> None:
@@ -254,12 +296,18 @@ class MainWindow(QMainWindow):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         self.panel.restore(prefs)
-        self.history_action.setChecked(self.history is not None)
+        keep_history = self.options.state_dir is not None and prefs.get("history/enabled", True)
+        discover = self.discovery.allowed and prefs.get("discovery/enabled", True)
+        # Checked quietly: the history opens on first use, discovery in _start_discovery.
+        for action, checked in (
+            (self.history_action, keep_history),
+            (self.discovery_action, discover),
+        ):
+            action.blockSignals(True)
+            action.setChecked(checked)
+            action.blockSignals(False)
         self.theme_actions[prefs.get("view/theme", "system")].setChecked(True)
         self.sound_action.setChecked(prefs.get("view/sound", False))
-        self.discovery_action.setChecked(
-            self.discovery.allowed and prefs.get("discovery/enabled", True)
-        )
         language = prefs.get("view/language", "system")
         self.language_actions.get(language, self.language_actions["system"]).setChecked(True)
 
@@ -273,6 +321,8 @@ class MainWindow(QMainWindow):
     # ----- sessions -----------------------------------------------------------------------
     @Slot(object)
     def _start(self, settings: SessionSettings) -> None:
+        from gui_chat.net.room import Keepalive
+
         keepalive = Keepalive.from_seconds(self.options.keepalive)
         settings = dataclasses.replace(settings, keepalive=keepalive)
         self.controller.start(settings)
@@ -280,6 +330,16 @@ class MainWindow(QMainWindow):
             self.prefs.remember(self.panel.connection_summary())
             self.panel.show_recent(self.prefs.recent())
         self._update_title()
+
+    @Slot()
+    def _stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+
+    @Slot(str, int)
+    def _set_udp_target(self, host: str, port: int) -> None:
+        if self._controller is not None:
+            self._controller.set_udp_target(host, port)
 
     @Slot(object)
     def join_found(self, peer: PeerFound) -> None:
@@ -323,6 +383,8 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _discovery_notice(self, text: str) -> None:
+        from gui_chat.ui.net_text import translate_net_text
+
         self.model.append([ChatEntry(EntryKind.ERROR, translate_net_text(text), time.time())])
 
     @Slot(str)
@@ -338,10 +400,13 @@ class MainWindow(QMainWindow):
     @Slot()
     def _apply_raw_options(self) -> None:
         options = self.raw_options
-        self.controller.hex_input = options.hex_input_box.isChecked()
-        self.controller.line_ending = options.line_end_box.currentData()
-        self.controller.send_target = options.target_box.currentData() or ""
-        options.line_end_box.setEnabled(not self.controller.hex_input)
+        options.line_end_box.setEnabled(not options.hex_input_box.isChecked())
+        controller = self._controller
+        if controller is None:
+            return  # a new controller takes them from here
+        controller.hex_input = options.hex_input_box.isChecked()
+        controller.line_ending = options.line_end_box.currentData()
+        controller.send_target = options.target_box.currentData() or ""
 
     @Slot()
     def _show_raw_options(self) -> None:
@@ -383,7 +448,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _update_title(self) -> None:
         title = APP_NAME
-        if self.controller.running and self.controller.conversation:
+        if self._session_running() and self.controller.conversation:
             title = f"{APP_NAME} — {self.controller.conversation}"
         if self.notifier.unread:
             title = f"({self.notifier.unread}) {title}"
@@ -392,6 +457,8 @@ class MainWindow(QMainWindow):
     # ----- menu actions -------------------------------------------------------------------
     @Slot()
     def open_search(self) -> SearchDialog:
+        from gui_chat.ui.search_dialog import SearchDialog
+
         dialog = SearchDialog(self.controller.history, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -401,6 +468,8 @@ class MainWindow(QMainWindow):
     def export_conversation(self, path: str | None = None) -> bool:
         """Write the current conversation to a text file (asks where, unless ``path``)."""
         if path is None:
+            from PySide6.QtWidgets import QFileDialog
+
             path, _ = QFileDialog.getSaveFileName(
                 self,
                 self.tr("Export conversation"),
@@ -411,6 +480,8 @@ class MainWindow(QMainWindow):
                 return False
         history, key = self.controller.history, self.controller.conversation
         if history is not None and key:
+            from gui_chat.store.history import export_lines
+
             text = export_lines(history.recent(key, limit=10**9))
         else:
             text = (
@@ -449,20 +520,25 @@ class MainWindow(QMainWindow):
         if self.options.state_dir is None:
             return
         self.prefs.set("history/enabled", enabled)
-        if enabled and self.controller.history is None:
+        controller = self._controller
+        if controller is None:  # the history opens with the controller
+            return
+        if enabled and controller.history is None:
             self.history = self._open_history(self.options.state_dir)
-            self.controller.history = self.history
+            controller.history = self.history
         elif not enabled:
-            self.controller.history = None
+            controller.history = None
 
     def set_theme(self, name: str) -> bool:
         """Apply a theme ("system", "light", "dark") and remember it; whether it is dark."""
         self.prefs.set("view/theme", name)
         self.theme_actions[name].setChecked(True)
         dark = theme.apply_theme(name)
-        for entry in self.model.entries():
+        entries = self.model.entries()
+        for entry in entries:
             entry.layout_cache.clear()
-        self.chat_view.viewport().update()
+        if entries:
+            self.chat_view.viewport().update()
         return dark
 
     def set_language(self, code: str) -> str:
@@ -470,6 +546,12 @@ class MainWindow(QMainWindow):
         self.prefs.set("view/language", code)
         self.language_actions[code].setChecked(True)
         return i18n.install_language(code)
+
+    @Slot()
+    def _start_discovery(self) -> None:
+        """Start the discovery the menu has on (at start-up, once the event loop runs)."""
+        if self.discovery_action.isChecked() and not self._closed:
+            self.set_discovery(True)
 
     @Slot(bool)
     def set_discovery(self, on: bool) -> None:
@@ -504,12 +586,14 @@ class MainWindow(QMainWindow):
 
     # ----- closing ------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.controller.stop()
+        self._closed = True
+        self._stop()
         self.discovery.stop()
         self._save()
         self.notifier.close()
         if self.history is not None:
             self.history.close()
             self.history = None
-            self.controller.history = None
+            if self._controller is not None:
+                self._controller.history = None
         super().closeEvent(event)

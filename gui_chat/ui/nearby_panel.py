@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -14,10 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui_chat.net.discovery import DISCOVERY_PORT
-from gui_chat.net.errors import format_address
-from gui_chat.net.events import PeerFound
 from gui_chat.ui.session_settings import DEFAULT_ROOM_PORT, DEFAULT_UDP_PORT
+
+if TYPE_CHECKING:
+    from gui_chat.net.events import PeerFound
 
 _FOUND_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -58,6 +60,8 @@ class NearbyPanel(QGroupBox):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setToolTip(self.tr("Double-click to join"))
         if self._enabled:
+            from gui_chat.net.discovery import DISCOVERY_PORT
+
             self.hint.setText(
                 self.tr(
                     "Looking for rooms and peers… Nothing yet? Check that the others are on the "
@@ -93,6 +97,8 @@ class NearbyPanel(QGroupBox):
         self._update_hint()
 
     def _show(self, item: QTreeWidgetItem, peer: PeerFound) -> None:
+        from gui_chat.net.errors import format_address
+
         if peer.kind == "room":
             name = peer.name
             people = str(peer.members)

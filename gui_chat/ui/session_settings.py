@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from gui_chat.net.client import ClientConfig, RoomClient
-from gui_chat.net.errors import format_address
-from gui_chat.net.loop import EventSink, SessionLoop
-from gui_chat.net.raw import (
-    RawClientConfig,
-    RawServerConfig,
-    RawTcpClient,
-    RawTcpServer,
-    RawUdpPeer,
-)
-from gui_chat.net.room import Keepalive, RoomConfig, RoomServer
-from gui_chat.net.udp import UdpConfig, UdpPeer
-from gui_chat.protocol import normalize_nick
+if TYPE_CHECKING:
+    from gui_chat.net.loop import EventSink, SessionLoop
+    from gui_chat.net.room import Keepalive
 
 DEFAULT_ROOM_PORT = 50007
 DEFAULT_UDP_PORT = 50008
@@ -41,11 +32,14 @@ class SessionSettings:
     raw: bool = False
     #: Python codec for raw mode text.
     encoding: str = "utf-8"
-    keepalive: Keepalive = Keepalive()
+    #: None: the default timing.
+    keepalive: Keepalive | None = None
 
     @property
     def conversation(self) -> str:
         """The history key of the conversation these settings open."""
+        from gui_chat.net.errors import format_address
+
         prefix = "raw " if self.raw else ""
         if self.mode is Mode.HOST:
             return f"{prefix}room hosted on {format_address(self.local_host, self.local_port)}"
@@ -54,6 +48,8 @@ class SessionSettings:
 
     @property
     def room_name(self) -> str:
+        from gui_chat.protocol import normalize_nick
+
         return f"{normalize_nick(self.nick)}'s room"
 
     def problem(self) -> str:
@@ -68,6 +64,18 @@ class SessionSettings:
 
     def make_session(self, sink: EventSink) -> SessionLoop:
         """The net session these settings describe, reporting to ``sink``."""
+        from gui_chat.net.client import ClientConfig, RoomClient
+        from gui_chat.net.raw import (
+            RawClientConfig,
+            RawServerConfig,
+            RawTcpClient,
+            RawTcpServer,
+            RawUdpPeer,
+        )
+        from gui_chat.net.room import Keepalive, RoomConfig, RoomServer
+        from gui_chat.net.udp import UdpConfig, UdpPeer
+
+        keepalive = self.keepalive or Keepalive()
         if self.mode is Mode.HOST:
             if self.raw:
                 config = RawServerConfig(self.local_host, self.local_port, self.encoding)
@@ -77,7 +85,7 @@ class SessionSettings:
                 self.local_port,
                 self.nick,
                 self.room_name,
-                keepalive=self.keepalive,
+                keepalive=keepalive,
             )
             return RoomServer(room, sink)
         if self.mode is Mode.JOIN:
@@ -85,7 +93,7 @@ class SessionSettings:
                 config = RawClientConfig(self.remote_host, self.remote_port, self.encoding)
                 return RawTcpClient(config, sink)
             client = ClientConfig(
-                self.remote_host, self.remote_port, self.nick, keepalive=self.keepalive
+                self.remote_host, self.remote_port, self.nick, keepalive=keepalive
             )
             return RoomClient(client, sink)
         udp = UdpConfig(

@@ -1,10 +1,10 @@
 """Helper peer (run as a subprocess by test_hostile_floods.py): joins a room by hand,
-sends ``count`` chat frames in one burst, reads every acknowledgement, and prints one
-JSON line: ``{"acks": [...ids in order...], "seconds": ...}``.
+sends ``count`` chat frames in one burst, reads the room's echo of every one (its
+acknowledgement), and prints one JSON line: ``{"echoes": [...ids in order...], "seconds": ...}``.
 
     python tests/hostile/flood_peer.py PORT [COUNT] [NICK]
 
-It runs in its own process so that its decoding of ten thousand acks does not compete
+It runs in its own process so that its decoding of ten thousand echoes does not compete
 for the GIL with the window being measured.
 """
 
@@ -42,7 +42,7 @@ def main() -> int:
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
     nick = sys.argv[3] if len(sys.argv) > 3 else "flood"
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-        sock.sendall(frame({"t": "hello", "nick": nick, "version": 1}))
+        sock.sendall(frame({"t": "hello", "nick": nick, "version": 2}))
         while recv_message(sock).get("t") != "welcome":
             pass
         burst = b"".join(
@@ -50,14 +50,14 @@ def main() -> int:
         )
         started = time.monotonic()
         sock.sendall(burst)
-        acks = []
-        while len(acks) < count:
+        echoes = []
+        while len(echoes) < count:
             message = recv_message(sock)
-            if message.get("t") == "ack":
-                acks.append(message["id"])
+            if message.get("t") == "chat" and message.get("sender") == nick:
+                echoes.append(message["id"])
         took = time.monotonic() - started
         sock.sendall(frame({"t": "error", "reason": "left the room"}))
-    print(json.dumps({"acks": acks, "seconds": took}))
+    print(json.dumps({"echoes": echoes, "seconds": took}))
     return 0
 
 

@@ -152,7 +152,7 @@ def run_atheris(seconds: int) -> int:
         corpus = Path(work) / "corpus"
         corpus.mkdir()
         seeds = [
-            b'{"t":"hello","nick":"alice","version":1}',
+            b'{"t":"hello","nick":"alice","version":2}',
             b'{"t":"chat","id":"1","text":"hi","sender":"","ts":0}',
             b'{"t":"members","members":["a","b"]}',
             b'{"t":"leave","nick":"x","reason":"left"}',

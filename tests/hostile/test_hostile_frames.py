@@ -67,7 +67,8 @@ def test_a_frame_of_exactly_the_limit_is_accepted_and_relayed(
     payload = json.dumps(body).encode()
     assert len(payload) == MAX_FRAME_SIZE
     sender.send_bytes(frame(payload))
-    assert sender.recv_until("ack")["id"] == "big"
+    echo = sender.recv_until("chat", id="big")  # relayed without the unknown field
+    assert (echo["sender"], echo["text"], "pad" in echo) == ("heavy", "just under the limit", False)
     got = bob.wait_for(ChatReceived, lambda e: e.id == "big")
     assert (got.sender, got.text) == ("heavy", "just under the limit")
     host.wait_received("just under the limit")
@@ -181,13 +182,15 @@ def test_unknown_fields_are_ignored_and_the_chat_is_relayed(
     port = host.host()
     alice, bob = friends(sessions, port)
     newer = raw.connect(port)
-    newer.send(t="hello", nick="future", version=1, client="gui_chat 2.0", caps=["x", {"y": 1}])
+    newer.send(t="hello", nick="future", version=2, client="gui_chat 2.0", caps=["x", {"y": 1}])
     assert newer.recv_until("welcome")["nick"] == "future"
     newer.send(
         t="chat", id="n1", text="from a newer client", sender="", priority=5,
         reply_to={"id": "a-0", "quote": [1, 2.5, None, True]}, ts=0,
     )  # fmt: skip
-    assert newer.recv_until("ack")["id"] == "n1"
+    echo = newer.recv_until("chat", id="n1")
+    assert (echo["sender"], echo["text"]) == ("future", "from a newer client")
+    assert not {"priority", "reply_to"} & set(echo)  # unknown fields are not relayed
     got = bob.wait_for(ChatReceived, lambda e: e.id == "n1")
     assert (got.sender, got.text) == ("future", "from a newer client")
     host.wait_received("from a newer client")

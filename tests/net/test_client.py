@@ -30,9 +30,9 @@ from tests.support.sockets import Raw, RawPeer, RawServer
 
 
 def assert_hello(message: dict | None, nick: str) -> None:
-    """The client's first frame is a hello of protocol version 1 (other fields may follow)."""
+    """The client's first frame is a hello of protocol version 2 (other fields may follow)."""
     assert message is not None
-    assert (message.get("t"), message.get("nick"), message.get("version")) == ("hello", nick, 1)
+    assert (message.get("t"), message.get("nick"), message.get("version")) == ("hello", nick, 2)
 
 
 FAST = Keepalive(ping_after=0.2, dead_after=0.6, hello_within=0.5, frame_within=0.5)
@@ -43,7 +43,7 @@ def welcomed(raw: Raw, server: RawServer, nick: str = "guest") -> RawPeer:
     """Accept the client on the hand-played room, read its hello, welcome it."""
     peer = raw.accept(server)
     assert_hello(peer.recv_message(), nick)
-    peer.send(t="welcome", nick=nick, room="by hand", members=["host", nick], version=1)
+    peer.send(t="welcome", nick=nick, room="by hand", members=["host", nick], version=2)
     return peer
 
 
@@ -177,11 +177,33 @@ def test_messages_typed_before_the_welcome_follow_the_hello_in_order(
     assert client.of_type(ChatDelivered) == []
 
     room.send(t="welcome", nick="typist", room="by hand", members=["host", "typist"])
-    for message_id in ("m1", "m2", "m3"):
-        room.send(t="ack", id=message_id)
+    for seq, chat in enumerate(chats[:2], 1):  # echoes confirm, as a room sends them
+        room.send(t="chat", id=chat["id"], text=chat["text"], sender="typist", ts=1.5, seq=seq)
+    room.send(t="ack", id="m3")  # as a room answers a chat it had relayed before
     client.wait_for(Connected)
     delivered = [client.wait_for(ChatDelivered).id for _ in range(3)]
     assert delivered == ["m1", "m2", "m3"]
+
+
+def test_the_echo_of_our_own_chat_confirms_it_and_is_not_shown(
+    sessions: Sessions, raw: Raw
+) -> None:
+    server = raw.server()
+    client = sessions.client(server.port, "alice")
+    room = welcomed(raw, server, "alice")
+    client.wait_for(Connected)
+    client.loop.send_chat("m1", "mine")  # type: ignore[attr-defined]
+    assert room.recv_until("chat")["id"] == "m1"
+    room.send(t="chat", id="m1", text="mine", sender="bob", ts=1.5, seq=1)  # same id, not ours
+    room.send(t="chat", id="m1", text="mine", sender="alice", ts=1.5, seq=2)  # the echo
+    room.send(t="chat", id="m1", text="mine", sender="alice", ts=1.5, seq=3)  # once more
+    room.send(t="chat", id="c2", text="after", sender="bob", ts=1.5, seq=4)
+    client.wait_for(ChatReceived, lambda e: e.id == "c2")
+    assert [e.id for e in client.of_type(ChatDelivered)] == ["m1"]
+    assert [(e.id, e.sender) for e in client.of_type(ChatReceived)] == [
+        ("m1", "bob"),
+        ("c2", "bob"),
+    ]
 
 
 def test_too_long_message_fails_and_session_goes_on(sessions: Sessions) -> None:

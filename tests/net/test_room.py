@@ -45,7 +45,7 @@ def test_three_clients_connecting_at_once_are_all_welcomed(sessions: Sessions, r
     port = port_of(room)
     peers = [raw.connect(port) for _ in range(3)]  # all three connected before any hello
     for number, peer in enumerate(peers):
-        peer.send(t="hello", nick=f"user{number}", version=1)
+        peer.send(t="hello", nick=f"user{number}", version=2)
     welcomes = [peer.recv_until("welcome") for peer in peers]
 
     assert [w["nick"] for w in welcomes] == ["user0", "user1", "user2"]
@@ -122,7 +122,43 @@ def test_room_stamps_the_sender_whatever_the_client_claims(sessions: Sessions, r
     assert got.sender == "eve"
     assert got.text == "hi"
     assert got.ts > 1000.0  # stamped by the room, not the 1.0 the client claimed
-    assert eve.recv_until("ack")["id"] == "x"
+    echo = eve.recv_until("chat", id="x")  # the echo confirms it, stamped the same way
+    assert (echo["sender"], echo["text"]) == ("eve", "hi")
+    assert echo["ts"] > 1000.0
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b'{"t":"chat","id":"x","text":"hi","\\u0073ender":"mallory"}',  # an escaped name
+        b'{"t":"chat","id":"x","text":"hi","sender":"mallory","sender":""}',  # given twice
+        b'{"t":"chat","sender":"mallory","id":"x","text":"hi"}',  # where the room's goes
+        b'{"t":"chat","id":"x","\\u0074ext":"hi","t":"chat"}',  # plain, oddly spelled
+    ],
+)
+def test_no_spelling_of_a_chat_gets_another_sender_through(
+    sessions: Sessions, raw: Raw, payload: bytes
+) -> None:
+    port = port_of(sessions.room())
+    bob = raw.connect(port)
+    bob.hello("bob")
+    eve = raw.connect(port)
+    eve.hello("eve")
+    eve.send_bytes(frame(payload))
+    for peer in (bob, eve):
+        got = peer.recv_until("chat", id="x")
+        assert (got["sender"], got["text"], got["seq"]) == ("eve", "hi", 1), got
+
+
+def test_what_the_room_writes_after_a_chat_never_overtakes_it(sessions: Sessions, raw: Raw) -> None:
+    port = port_of(sessions.room())
+    ann = raw.connect(port)
+    ann.hello("ann")
+    # One send: the room reads both in the same turn; its pong must follow the echo.
+    ann.send_bytes(frame({"t": "chat", "id": "c1", "text": "first"}) + frame({"t": "ping"}))
+    ann.recv_until("pong")
+    kinds = [m["t"] for m in ann.received]
+    assert "chat" in kinds and kinds.index("chat") < kinds.index("pong"), kinds
 
 
 def test_burst_of_frames_in_one_send_is_relayed_whole_and_in_order(
@@ -131,7 +167,7 @@ def test_burst_of_frames_in_one_send_is_relayed_whole_and_in_order(
     port = port_of(sessions.room())
     bob = sessions.joined(port, "bob")
     burst = raw.connect(port)
-    data = frame({"t": "hello", "nick": "burst", "version": 1}) + b"".join(
+    data = frame({"t": "hello", "nick": "burst", "version": 2}) + b"".join(
         frame({"t": "chat", "id": f"b{n}", "text": f"line {n}"}) for n in range(50)
     )
     burst.send_bytes(data)  # 粘包: 51 frames glued together in one sendall
@@ -140,8 +176,10 @@ def test_burst_of_frames_in_one_send_is_relayed_whole_and_in_order(
     assert [e.text for e in got] == [f"line {n}" for n in range(50)]
     assert {e.sender for e in got} == {"burst"}
     assert burst.recv_until("welcome")["nick"] == "burst"
-    acks = [burst.recv_until("ack")["id"] for _ in range(50)]
-    assert acks == [f"b{n}" for n in range(50)]
+    echoes = [burst.recv_until("chat") for _ in range(50)]
+    assert [e["id"] for e in echoes] == [f"b{n}" for n in range(50)]
+    assert [e["seq"] for e in echoes] == sorted(e["seq"] for e in echoes)
+    assert {e["sender"] for e in echoes} == {"burst"}
 
 
 def test_frames_cut_into_single_bytes_still_arrive(sessions: Sessions, raw: Raw) -> None:
@@ -149,7 +187,7 @@ def test_frames_cut_into_single_bytes_still_arrive(sessions: Sessions, raw: Raw)
     bob = sessions.joined(port, "bob")
     slow = raw.connect(port)
     slow.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    data = frame({"t": "hello", "nick": "slow", "version": 1})
+    data = frame({"t": "hello", "nick": "slow", "version": 2})
     data += frame({"t": "chat", "id": "s1", "text": "one byte at a time — 一字一字"})
     for index in range(len(data)):
         slow.send_bytes(data[index : index + 1])
@@ -197,27 +235,27 @@ def test_rejoining_client_replaces_its_old_connection_and_gets_what_it_missed(
     port = port_of(room)
     bob = sessions.joined(port, "bob", reconnect=None)
     old = raw.connect(port)
-    old.send(t="hello", nick="ann", version=1, client_id="ann-1")
+    old.send(t="hello", nick="ann", version=2, client_id="ann-1")
     room_id = old.recv_until("welcome")["room_id"]
     assert room_id
     chat_between(bob, room, "m1", "first")
     seen = old.recv_until("chat", id="m1")["seq"]
     old.send(t="chat", id="a1", text="from ann")
     bob.wait_for(ChatReceived, lambda e: e.id == "a1")
-    old.recv_until("ack", id="a1")
+    old.recv_until("chat", id="a1")  # its echo
     chat_between(bob, room, "m2", "while ann's link is down")
     chat_between(room, bob, "h3", "the host too")
 
     new = raw.connect(port)  # the old connection is still open: the room has not noticed
-    new.send(t="hello", nick="ann", version=1, client_id="ann-1", room_id=room_id, last_seq=seen)
+    new.send(t="hello", nick="ann", version=2, client_id="ann-1", room_id=room_id, last_seq=seen)
     assert new.recv_until("welcome")["nick"] == "ann"  # not "ann (2)"
-    missed = [new.recv_until("chat") for _ in range(2)]
+    missed = [new.recv_until("chat") for _ in range(2)]  # not its own "a1"
     assert [(m["id"], m["sender"]) for m in missed] == [("m2", "bob"), ("h3", "host")]
     assert "rejoined" in room.wait_for(PeerLeft, lambda e: e.nick == "ann").reason
     old.read_to_end()  # closed by the room
 
-    new.send(t="chat", id="a1", text="from ann")  # its ack was lost: sent again
-    assert new.recv_until("ack")["id"] == "a1"
+    new.send(t="chat", id="a1", text="from ann")  # its echo was lost: sent again
+    assert new.recv_until("ack")["id"] == "a1"  # relayed before: acknowledged, not again
     new.send(t="chat", id="a2", text="new")
     bob.wait_for(ChatReceived, lambda e: e.id == "a2")
     assert [e.id for e in bob.of_type(ChatReceived)].count("a1") == 1
@@ -301,11 +339,11 @@ def test_wrong_protocol_version_is_refused(sessions: Sessions, raw: Raw) -> None
     room = sessions.room()
     port = port_of(room)
     future = raw.connect(port)
-    future.send(t="hello", nick="future", version=2)
+    future.send(t="hello", nick="future", version=3)
     closing = future.read_to_end()
     assert closing and closing[0]["t"] == "error"
-    assert "version 1" in closing[0]["reason"]
-    room.wait_for(Notice, lambda e: "version 2" in e.text)
+    assert "version 2" in closing[0]["reason"]
+    room.wait_for(Notice, lambda e: "version 3" in e.text)
     assert room.of_type(PeerJoined) == []
 
 

@@ -205,7 +205,7 @@ def test_built_app_bundles_its_resources(onedir: Path) -> None:
 @pytest.mark.timeout(BUILD_TIMEOUT + RUN_TIMEOUT)
 def test_built_app_finds_its_icon_at_start(onedir: Path) -> None:
     env = _app_env() | {"GUI_CHAT_EXIT_WHEN_SHOWN": "1"}
-    result = _run([_executable(onedir)], env=env)
+    result = _run([_executable(onedir), "--no-discovery"], env=env)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "window shown after" in result.stdout, output
@@ -226,3 +226,15 @@ def test_built_app_leaves_out_unused_qt_parts(onedir: Path) -> None:
     translations = [f for f in files if "/translations/" in f]
     assert translations, "qtbase translations should be bundled"
     assert all(Path(f).name.startswith("qtbase_") for f in translations), translations
+
+
+@pytest.mark.packaging
+@pytest.mark.timeout(BUILD_TIMEOUT + RUN_TIMEOUT)
+def test_built_app_carries_shibokens_support_compiled(onedir: Path) -> None:
+    """Shiboken finds its signature support compiled instead of compiling it each start."""
+    support = _internal(onedir) / "shiboken6" / "files.dir" / "shibokensupport"
+    for module in ("__init__", "feature", "signature/loader", "signature/parser"):
+        assert (support / f"{module}.pyc").is_file(), module
+    assert not list(support.rglob("*.py")), "only compiled files are needed"
+    # The .pyi generator (a PySide developer tool) is shipped empty.
+    assert (support / "signature" / "lib" / "pyi_generator.pyc").stat().st_size < 1024

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gui_chat.protocol import (
+    CHAT_START,
     MAX_DATAGRAM_SIZE,
     MAX_FRAME_SIZE,
     Ack,
@@ -23,11 +24,15 @@ from gui_chat.protocol import (
     Ping,
     Pong,
     RemoteProtocolError,
+    decode_body,
     decode_datagram,
     decode_message,
     encode_datagram,
     encode_frame,
     encode_message,
+    message_from_body,
+    plain_chat,
+    stamped_chat_start,
 )
 from gui_chat.protocol.messages import MAX_ID_LENGTH, MESSAGE_TYPES
 from tests.support.frames import cut
@@ -270,3 +275,119 @@ def test_datagram_round_trip_or_refused(chat: Chat) -> None:
     else:
         assert size <= MAX_DATAGRAM_SIZE
         assert decode_datagram(payload) == chat
+
+
+# ----- the room's shortcuts: the same answers as the full decoder -------------------------
+def _reference_body(payload: bytes) -> tuple[str, Any]:
+    """("ok", value) or ("error", message) as the plain, whole-payload decoder answers."""
+    try:
+        return "ok", decode_message_body_reference(payload)
+    except RemoteProtocolError as exc:
+        return "error", str(exc)
+
+
+def decode_message_body_reference(payload: bytes) -> Any:
+    from gui_chat.protocol.messages import _DECODER
+
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RemoteProtocolError(f"message is not valid UTF-8 (byte {exc.start})") from None
+    try:
+        return _DECODER.decode(text)
+    except RecursionError:
+        raise RemoteProtocolError("message is nested too deeply") from None
+    except ValueError as exc:
+        raise RemoteProtocolError(f"message is not valid JSON ({exc})") from None
+
+
+json_payloads = st.one_of(
+    st.binary(max_size=200),
+    json_values.map(lambda value: json.dumps(value).encode()),
+    message_like.map(lambda body: json.dumps(body, ensure_ascii=False).encode()),
+    st.builds(
+        lambda body, before, after: before + json.dumps(body).encode() + after,
+        message_like,
+        st.sampled_from([b"", b" ", b"\n", b"\xef\xbb\xbf"]),
+        st.sampled_from([b"", b" ", b"\t\n", b"x", b"{}", b"]", b",1"]),
+    ),
+)
+
+
+@FUZZ
+@given(json_payloads)
+def test_decode_body_answers_as_the_whole_payload_decoder(payload: bytes) -> None:
+    try:
+        got = ("ok", decode_body(payload))
+    except RemoteProtocolError as exc:
+        got = ("error", str(exc))
+    assert got == _reference_body(payload)
+
+
+EXTRA_FIELDS = ["sender", "ts", "seq", "x", "t"]
+chat_bodies = st.one_of(
+    message_like,
+    st.builds(
+        lambda message_id, text, extra: {"t": "chat", "id": message_id, "text": text, **extra},
+        st.text(max_size=MAX_ID_LENGTH + 2) | st.integers() | st.none(),
+        st.text(max_size=50) | st.integers() | st.lists(st.text(max_size=3), max_size=2),
+        st.dictionaries(st.sampled_from(EXTRA_FIELDS), field_values, max_size=1),
+    ),
+)
+
+
+@FUZZ
+@given(chat_bodies)
+def test_plain_chat_accepts_only_what_the_full_check_makes_a_plain_chat(
+    body: dict[str, Any],
+) -> None:
+    try:
+        message: Message | None = message_from_body(body)
+    except RemoteProtocolError:
+        message = None
+    plain = plain_chat(body)
+    is_plain = isinstance(message, Chat) and set(body) == {"t", "id", "text"}
+    if is_plain:
+        assert isinstance(message, Chat)
+        assert plain == (message.id, message.text)
+    else:
+        assert plain is None
+
+
+@FUZZ
+@given(chats, st.text(min_size=1, max_size=40), st.floats(0, 1e12), st.integers(1, 2**31 - 1))
+def test_a_stamped_chat_reads_as_the_chat_with_the_rooms_fields(
+    chat: Chat, nick: str, ts: float, seq: int
+) -> None:
+    try:
+        payload = encode_message(Chat(chat.id, chat.text))
+    except LocalProtocolError:
+        return  # e.g. a lone surrogate: never sent
+    assert payload.startswith(CHAT_START)
+    stamped = stamped_chat_start(nick, ts) + b"%d," % seq + payload[len(CHAT_START) :]
+    assert decode_message(stamped) == Chat(chat.id, chat.text, sender=nick, ts=ts, seq=seq)
+
+
+@FUZZ
+@given(st.lists(frame_parts, max_size=10), st.lists(st.integers(min_value=0), max_size=20))
+def test_payloads_are_the_frames_next_event_reads(parts: list[bytes], points: list[int]) -> None:
+    stream = b"".join(parts)
+    reference = FrameDecoder()
+    expected: list[bytes] = []
+    expected_error = None
+    for index in range(len(stream)):  # one byte per feed, as in the test above
+        try:
+            expected.extend(reference.feed(stream[index : index + 1]))
+        except FrameTooLargeError:
+            expected_error = FrameTooLargeError
+            break
+    connection = Connection()
+    got: list[bytes] = []
+    error = None
+    try:
+        for chunk in cut(stream, points):
+            got.extend(connection.payloads(chunk))
+    except FrameTooLargeError:
+        error = FrameTooLargeError
+    assert all(type(payload) is bytes for payload in got)
+    assert (got, error) == (expected, expected_error)  # the frames before a bad header too

@@ -41,7 +41,7 @@ class RawPeer:
 
     def hello(self, nick: str) -> dict[str, Any]:
         """Say hello and return the room's welcome."""
-        self.send(t="hello", nick=nick, version=1)
+        self.send(t="hello", nick=nick, version=2)
         return self.recv_until("welcome")
 
     # receiving
