@@ -49,13 +49,13 @@ from PySide6.QtWidgets import QApplication
 from bench.common import (
     LOCALHOST,
     emit_result,
-    frame,
     guard_singleton_refcounts,
     mib,
     proc_status,
     singleton_refcount_drift,
     summary_ms,
 )
+from bench.flood_peer import flood_bytes
 
 SETUP_TIMEOUT = 10.0
 MESSAGE_TIMEOUT_MS = 2000
@@ -587,20 +587,6 @@ def run_latency_processes(count: int, warmup: int, budget: float) -> dict[str, A
 
 
 # ----- flood --------------------------------------------------------------------------------
-def flood_bytes(count: int) -> tuple[bytes, bytes]:
-    """The hello frame and ``count`` chat frames, encoded once before the clock starts."""
-    try:
-        from gui_chat.protocol.messages import PROTOCOL_VERSION
-    except ImportError:
-        PROTOCOL_VERSION = 1  # noqa: N806 - an older checkout (--code)
-    hello = frame({"t": "hello", "nick": "flooder", "version": PROTOCOL_VERSION})
-    chats = b"".join(
-        frame({"t": "chat", "id": f"f{i}", "text": f"flood {i:06d} lorem ipsum dolor sit amet"})
-        for i in range(count)
-    )
-    return hello, chats
-
-
 def baseline_plain_decode(hello: bytes, chats: bytes, count: int) -> dict[str, Any]:
     """The same bytes over loopback TCP into a plain Python frame splitter + json.loads."""
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -694,6 +680,19 @@ class StallMeter:
         return self.worst
 
 
+def end_flood_peer(peer: subprocess.Popen) -> dict[str, Any]:
+    """Tell the flood peer it is over; its result (killed if it does not end)."""
+    try:
+        output, _ = peer.communicate("done\n", timeout=SETUP_TIMEOUT)
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        peer.kill()
+        output, _ = peer.communicate()
+    for line in output.splitlines():
+        if line.startswith("BENCH-RESULT "):
+            return json.loads(line[len("BENCH-RESULT ") :])
+    return {"error": f"the flood peer ended with {peer.returncode} and no result"}
+
+
 def run_flood(count: int, budget: float) -> dict[str, Any]:
     from gui_chat.ui.chat_model import EntryKind
 
@@ -704,8 +703,7 @@ def run_flood(count: int, budget: float) -> dict[str, Any]:
 
     app = make_application()
     windows: list = []
-    threads: list[threading.Thread] = []
-    sock: socket.socket | None = None
+    peer: subprocess.Popen | None = None
     try:
         window = open_window("host", "host")
         windows.append(window)
@@ -732,39 +730,23 @@ def run_flood(count: int, budget: float) -> dict[str, Any]:
 
         model.rowsInserted.connect(on_rows)
 
-        sock = socket.create_connection((LOCALHOST, port), timeout=10.0)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        acks = [0]
-        send_done: list[float] = []
-
-        def send_all() -> None:
-            try:
-                sock.sendall(hello)
-                view = memoryview(chats)
-                for offset in range(0, len(chats), 256 * 1024):
-                    sock.sendall(view[offset : offset + 256 * 1024])
-                send_done.append(time.perf_counter())
-            except OSError:
-                pass
-
-        def drain() -> None:
-            try:
-                while data := sock.recv(256 * 1024):
-                    # the room confirms a chat with an ack, or by sending it back
-                    acks[0] += data.count(b'"t":"ack"') + data.count(b'"t":"chat"')
-            except OSError:
-                pass
+        command = [sys.executable, "-m", "bench.flood_peer", "--port", str(port)]
+        peer = subprocess.Popen(
+            [*command, "--messages", str(count)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        if peer.stdout.readline().strip() != "ready":  # it joined and said hello
+            raise RuntimeError("the flood peer did not start")
+        wait_until(lambda: window.people.count() == 2, SETUP_TIMEOUT, "the flood peer")
 
         stall = StallMeter()
         stall.start()
         started = time.perf_counter()
         cpu_started = time.process_time()
-        threads = [
-            threading.Thread(target=drain, name="flood-drain"),
-            threading.Thread(target=send_all, name="flood-send"),
-        ]
-        for thread in threads:
-            thread.start()
+        peer.stdin.write("go\n")
+        peer.stdin.flush()
         timeout = QTimer()
         timeout.setSingleShot(True)
         timeout.timeout.connect(done_loop.quit)
@@ -785,7 +767,6 @@ def run_flood(count: int, budget: float) -> dict[str, Any]:
                 "msgs_per_s": round(received[0] / elapsed, 1),
                 "cpu_s": round(cpu, 3),
                 "cpu_us_per_msg": round(cpu / max(1, received[0]) * 1e6, 2),
-                "send_s": round(send_done[0] - started, 4) if send_done else None,
                 "worst_stall_ms": round(flood_stall * 1000, 2),
                 "stall_ticks": stall.ticks,
             }
@@ -813,19 +794,14 @@ def run_flood(count: int, budget: float) -> dict[str, Any]:
         result["rss_mib"] = mib(result["after"].get("VmRSS"))
         result["hwm_mib"] = mib(result["after"].get("VmHWM"))
         result["rss_before_mib"] = mib(result["before"].get("VmRSS"))
-        result["acks"] = acks[0]
     finally:
-        result["teardown"] = close_windows(windows)
-        if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        for thread in threads:
-            thread.join(5.0)
-        if sock is not None:
-            sock.close()
-        result["teardown"]["bench_threads_alive"] = sum(t.is_alive() for t in threads)
+        try:
+            if peer is not None:
+                result["peer"] = end_flood_peer(peer)
+                result["acks"] = result["peer"].get("echoes")
+                result["send_s"] = result["peer"].get("send_s")
+        finally:
+            result["teardown"] = close_windows(windows)
     del app
     return result
 

@@ -51,6 +51,7 @@ class SessionLoop:
         # (function, arguments, id of the chat message it sends or "")
         self._calls: deque[tuple[Callable[..., Any], tuple[Any, ...], str]] = deque()
         self._events: list[SessionEvent] = []
+        self._turn_waiters: list[threading.Event] = []  # set when the turn is over
         self._lock = threading.Lock()
         self._closed = False
         self._stop_requested = False
@@ -77,6 +78,17 @@ class SessionLoop:
             self._calls.append((function, (message_id, *args), message_id))
             self._wake_locked()
         return True
+
+    def wait_for_turn(self, timeout: float) -> bool:
+        """Block until the loop has run what was queued so far and sent what that wrote
+        (the end of its turn), or ``timeout`` seconds; ``True`` if it did.
+
+        A thread that just queued a message waits here instead of going on with Python
+        work: the loop thread gets the interpreter at once and the message leaves now,
+        not after the waiting thread's next GIL hand-over.
+        """
+        done = threading.Event()
+        return self.call_soon(self._turn_waiters.append, done) and done.wait(timeout)
 
     def stop(self) -> None:
         """Ask the loop to end; returns at once. Safe to call more than once."""
@@ -146,6 +158,7 @@ class SessionLoop:
                     self.on_tick(now)
                     next_tick = now + self.tick_interval
                 self.end_of_turn()
+                self._release_turn_waiters()
                 self._deliver_events()
         except SessionOver as exc:
             end = SessionEnded(exc.reason, exc.error)
@@ -167,6 +180,7 @@ class SessionLoop:
             for _function, _args, message_id in leftover:
                 if message_id:
                     self.emit(ChatFailed(message_id, "not sent: the session had ended"))
+            self._release_turn_waiters()
             self._release()
             self.emit(end)
             self._deliver_events()
@@ -178,6 +192,12 @@ class SessionLoop:
             except IndexError:
                 return
             function(*args)
+
+    def _release_turn_waiters(self) -> None:
+        if self._turn_waiters:
+            waiters, self._turn_waiters = self._turn_waiters, []
+            for done in waiters:
+                done.set()
 
     def _deliver_events(self) -> None:
         if self._events:

@@ -38,6 +38,10 @@ from gui_chat.workers import SessionWorker
 
 log = logging.getLogger("gui_chat.ui")
 
+#: Longest the window waits (s) for the session to send a message just typed, before it
+#: draws the message's row: the session thread then runs at once instead of waiting
+#: for the interpreter while the row is drawn.
+HAND_OVER_WAIT = 0.005
 #: Raw bytes from one peer that keep coming are shown as one row, up to this size…
 MAX_MERGED_RAW = 1024 * 1024
 #: …as long as no more than this many seconds pass between two pieces.
@@ -181,12 +185,17 @@ class ChatController(QObject):
             message_id=message_id,
             delivery=Delivery.SENDING,
         )
-        # Handed to the session first: it leaves while the row is being shown.
         sent = self._worker.session.send_chat(message_id, text)  # type: ignore[attr-defined]
+        self._let_it_leave(sent)
         self._show([entry])
         if not sent:
             self._mark(message_id, Delivery.FAILED, self.tr("the session had ended"))
         return True
+
+    def _let_it_leave(self, queued: bool) -> None:
+        """Let the session send a message just queued, before its row is drawn."""
+        if queued and self._worker is not None:
+            self._worker.session.wait_for_turn(HAND_OVER_WAIT)
 
     def _send_raw(self, text: str) -> bool:
         assert self._worker is not None and self._settings is not None
@@ -216,6 +225,7 @@ class ChatController(QObject):
         )
         session = self._worker.session
         sent = session.send_raw(message_id, data, self.send_target)  # type: ignore[attr-defined]
+        self._let_it_leave(sent)
         self._show([entry])
         if not sent:
             self._mark(message_id, Delivery.FAILED, self.tr("the session had ended"))

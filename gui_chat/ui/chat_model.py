@@ -48,9 +48,9 @@ class ChatEntry:
 
 
 #: Rows the view holds while it follows the newest message (several screens full)…
-MAX_ROWS = 100
+MAX_ROWS = 40
 #: …give or take this many, so rows leave in steps rather than one by one.
-TRIM_STEP = 50
+TRIM_STEP = 20
 
 
 class ChatModel(QAbstractListModel):

@@ -52,8 +52,15 @@ def test_scrolling_to_the_top_loads_older_messages(open_window, tmp_path):
     window.host("keeper")
     model = window.window.model
     assert model.entries()[0].text == "old message 150"  # the 100 most recent first
-    window.window.chat_view.verticalScrollBar().setValue(0)
-    window.qtbot.waitUntil(lambda: model.entries()[0].text == "old message 50")
+    bar = window.window.chat_view.verticalScrollBar()
+
+    def scrolled_up_to_older_history() -> bool:
+        # The view keeps a few screens of rows: the first scrolls bring back what it let
+        # go of, then the next page comes from the history.
+        bar.setValue(0)
+        return model.entries()[0].text == "old message 50"
+
+    window.qtbot.waitUntil(scrolled_up_to_older_history)
 
 
 def test_search_finds_text_across_history(open_window, tmp_path, qtbot):

@@ -312,3 +312,24 @@ def test_lossy_path_delivers_every_message_exactly_once(
     assert sorted(shown) == sorted([*ids, "last"])  # each exactly once
     assert {e.address for e in bob.of_type(ChatReceived)} == {f"{LOCALHOST}:{relay.port}"}
     assert relay.dropped >= 10  # the path really was lossy
+
+
+def test_wait_for_turn_returns_once_the_message_has_left(sessions: Sessions) -> None:
+    alice = sessions.udp("alice")
+    port_of(alice)  # bound and running
+    listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    listener.settimeout(5.0)
+    listener.bind((LOCALHOST, 0))
+    try:
+        alice.loop.set_target(LOCALHOST, listener.getsockname()[1])  # type: ignore[attr-defined]
+        assert alice.loop.send_chat("a1", "out now")  # type: ignore[attr-defined]
+        assert alice.loop.wait_for_turn(5.0)
+        # Sent within the turn the call ran in: the datagram is already waiting.
+        listener.setblocking(False)
+        data, _ = listener.recvfrom(65536)
+        assert json.loads(data)["text"] == "out now"
+    finally:
+        listener.close()
+    alice.stop()
+    alice.wait_for(SessionEnded)
+    assert not alice.loop.wait_for_turn(5.0)  # an ended loop does not make anyone wait
