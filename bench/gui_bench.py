@@ -260,18 +260,43 @@ def udp_round_trips(count: int, warmup: int) -> list[float]:
     return times
 
 
-def measure_path(sender, receiver: Arrivals, label: str, count: int, warmup: int, budget: float):
-    """Send ``warmup + count`` messages one at a time; the latencies of the last ``count``."""
-    timer = QTimer()
-    timer.setSingleShot(True)
-    timer.timeout.connect(receiver.loop.quit)
+def paced_latencies(
+    send_one: Callable[[str], tuple[float, float | None]],
+    pause: Callable[[float], None],
+    label: str,
+    count: int,
+    warmup: int,
+    budget: float,
+) -> dict[str, Any]:
+    """Send ``warmup + count`` messages, one every :data:`PACE_S`; the latencies of the
+    last ``count``. ``send_one(text)`` gives (sent, arrived or ``None``) in perf_counter
+    seconds; ``pause(seconds)`` waits in the way the caller's windows need."""
     times: list[float] = []
     lost = 0
     deadline = time.monotonic() + budget
     for i in range(warmup + count):
         if time.monotonic() > deadline:
             break
-        text = f"{label} {i:06d} the quick brown fox"
+        sent, arrived = send_one(f"{label} {i:06d} the quick brown fox")
+        if arrived is None:
+            lost += 1
+        elif i >= warmup:
+            times.append(arrived - sent)
+        pause(max(0.0, sent + PACE_S - time.perf_counter()))
+    result = summary_ms(times)
+    result["timed_out"] = lost
+    result["complete"] = len(times) == count and lost == 0
+    result["pace_s"] = PACE_S
+    return result
+
+
+def measure_path(sender, receiver: Arrivals, label: str, count: int, warmup: int, budget: float):
+    """The latencies from window ``sender`` to ``receiver``, both in this process."""
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(receiver.loop.quit)
+
+    def send_one(text: str) -> tuple[float, float | None]:
         receiver.expect = text
         receiver.arrived = None
         started = time.perf_counter()
@@ -282,14 +307,9 @@ def measure_path(sender, receiver: Arrivals, label: str, count: int, warmup: int
             timer.stop()
         if receiver.arrived is None:
             receiver.expect = None
-            lost += 1
-            continue
-        if i >= warmup:
-            times.append(receiver.arrived - started)
-    result = summary_ms(times)
-    result["timed_out"] = lost
-    result["complete"] = len(times) == count and lost == 0
-    return result
+        return started, receiver.arrived
+
+    return paced_latencies(send_one, spin, label, count, warmup, budget)
 
 
 def run_latency(count: int, warmup: int, budget: float) -> dict[str, Any]:
@@ -514,36 +534,19 @@ def measure_path_between(
 ) -> dict[str, Any]:
     """Like :func:`measure_path`, with sender and receiver in processes of their own."""
     receiver.command(f"expect {label} ")
-    times: list[float] = []
-    lost = 0
-    deadline = time.monotonic() + budget
-    for i in range(warmup + count):
-        if time.monotonic() > deadline:
-            break
-        text = f"{label} {i:06d} the quick brown fox"
+
+    def send_one(text: str) -> tuple[float, float | None]:
         sender.command(f"send {text}")
         sent = float(sender.wait_for("sent", MESSAGE_TIMEOUT_MS / 1000))
-        arrived = None
         wait_until = time.monotonic() + MESSAGE_TIMEOUT_MS / 1000
-        while arrived is None:
-            line = receiver.line(max(0.0, wait_until - time.monotonic()))
-            if line is None:
-                break
+        while (line := receiver.line(max(0.0, wait_until - time.monotonic()))) is not None:
             head, _, rest = line.partition(" ")
             stamp, _, arrived_text = rest.partition(" ")
             if head == "arrived" and arrived_text == text:
-                arrived = float(stamp)
-        if arrived is None:
-            lost += 1
-            continue
-        if i >= warmup:
-            times.append(arrived - sent)
-        time.sleep(max(0.0, sent + PACE_S - time.perf_counter()))
-    result = summary_ms(times)
-    result["timed_out"] = lost
-    result["complete"] = len(times) == count and lost == 0
-    result["pace_s"] = PACE_S
-    return result
+                return sent, float(stamp)
+        return sent, None
+
+    return paced_latencies(send_one, time.sleep, label, count, warmup, budget)
 
 
 def run_latency_processes(count: int, warmup: int, budget: float) -> dict[str, Any]:
