@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 import zlib
 from collections import OrderedDict
@@ -12,7 +11,6 @@ from PySide6.QtCore import QMargins, QModelIndex, QObject, QPersistentModelIndex
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from gui_chat.protocol.raw import hex_dump
 from gui_chat.ui.chat_model import ChatEntry, Delivery, EntryKind
 
 Index = QModelIndex | QPersistentModelIndex
@@ -27,8 +25,9 @@ _EDGE = 2  # around a bubble's picture, for the outline's antialiased edge
 #: Bytes of painted bubbles kept for repainting (a few screens full).
 PICTURE_CACHE_BYTES = 4 * 1024 * 1024
 
-#: CJK, emoji and other scripts whose fallback fonts can be taller than Latin text.
-_TALL_SCRIPT = re.compile("[\u2e80-\U0010ffff]")
+#: CJK, emoji and other scripts, from this code point on, may come in fallback fonts
+#: taller than Latin text.
+_FIRST_TALL_SCRIPT = "\u2e80"
 _CONTROL_PICTURES = {code: 0x2400 + code for code in range(32) if chr(code) not in "\n\t"}
 _CONTROL_PICTURES[0x7F] = 0x2421
 
@@ -45,6 +44,8 @@ def shown_text(text: str) -> tuple[str, bool]:
 
 def shown_hex(data: bytes) -> tuple[str, bool]:
     """The hex dump to paint; ``True`` if it was cut."""
+    from gui_chat.protocol.raw import hex_dump  # the raw mode's: loaded when first used
+
     return hex_dump(data[:MAX_SHOWN_BYTES]), len(data) > MAX_SHOWN_BYTES
 
 
@@ -157,7 +158,7 @@ class ChatDelegate(QStyledItemDelegate):
         more_width = small_metrics.horizontalAdvance(more) if more else 0
         inner_w = min(text_width, max(body_width, head_width, more_width))
         line_height = small_metrics.lineSpacing()
-        if _TALL_SCRIPT.search(header) or _TALL_SCRIPT.search(more):
+        if max(header + more, default="") >= _FIRST_TALL_SCRIPT:
             # Fallback fonts (CJK, emoji) can be taller than the small font itself.
             single = Qt.TextFlag.TextSingleLine
             tall = small_metrics.boundingRect(QRect(0, 0, 100_000, 1000), single, header + more)
