@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,27 +89,11 @@ class History:
         self._db.close()
 
     # ----- writing ------------------------------------------------------------------------
-    def add(self, conversation: str, messages: Iterable[tuple]) -> list[int]:
+    def add(self, conversation: str, messages: Sequence[tuple]) -> range:
         """Store ``(ts, kind, sender, address, text, message_id, delivery)`` tuples.
 
-        All in one transaction; returns the rows they were stored in.
-        """
-        stored: list[int] = []
-        with self._db:
-            self._db.execute("BEGIN")
-            for message in messages:
-                cursor = self._db.execute(
-                    "INSERT INTO messages (conversation, ts, kind, sender, address, text, "
-                    "message_id, delivery) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (conversation, *message),
-                )
-                stored.append(cursor.lastrowid)
-        return stored
-
-    def add_batch(self, conversation: str, messages: list[tuple]) -> range:
-        """Like :meth:`add`, with a few multi-row statements (for many rows at once).
-
-        The rows of one transaction are numbered consecutively: returns their range.
+        All in one transaction, a few multi-row statements; the rows of one transaction
+        are numbered consecutively: returns their range.
         """
         if not messages:
             return range(0)

@@ -395,7 +395,7 @@ class ChatController(QObject):
         if self.history is not None and self.conversation:
             try:
                 fields = [_stored_fields(row) for row in rows]
-                stored = self.history.add_batch(self.conversation, fields)
+                stored = self.history.add(self.conversation, fields)
             except sqlite3.Error as exc:
                 self._history_failed(exc)
             else:
@@ -419,11 +419,6 @@ class ChatController(QObject):
         self.status_changed.emit(
             self.tr("History is off: it could not be written ({0}).").format(exc), True
         )
-
-    def mentions_me(self, text: str) -> bool:
-        """Whether ``text`` names us (our nickname as a word, any case)."""
-        pattern = self._mention_pattern_now()
-        return pattern is not None and pattern.search(text) is not None
 
     def _mention_pattern_now(self) -> re.Pattern[str] | None:
         """Our nickname as a word (any case); ``None`` without a nickname."""

@@ -14,12 +14,13 @@ _IFF_UP = 0x1
 
 
 def lan_ipv4_addresses() -> list[str]:
-    """IPv4 addresses of interfaces that are up, loopback last."""
-    if sys.platform.startswith("linux"):
-        found = _kernel_ipv4_addresses()
-        if found is not None:
-            return found
-    return _qt_ipv4_addresses()
+    """IPv4 addresses of interfaces that are up, each once, loopback last."""
+    addresses = _kernel_ipv4_addresses() if sys.platform.startswith("linux") else None
+    if addresses is None:
+        addresses = _qt_ipv4_addresses()
+    unique = dict.fromkeys(addresses)
+    loopback = [address for address in unique if address.startswith("127.")]
+    return [address for address in unique if address not in loopback] + loopback
 
 
 def _kernel_ipv4_addresses() -> list[str] | None:
@@ -33,7 +34,6 @@ def _kernel_ipv4_addresses() -> list[str] | None:
     import struct
 
     found: list[str] = []
-    loopback: list[str] = []
     try:
         probe = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
     except OSError:
@@ -48,33 +48,27 @@ def _kernel_ipv4_addresses() -> list[str] | None:
                 reply = fcntl.ioctl(probe, _SIOCGIFADDR, request)
             except OSError:  # no IPv4 address on this interface
                 continue
-            address = _socket.inet_ntoa(reply[20:24])
-            target = loopback if address.startswith("127.") else found
-            if address not in target:
-                target.append(address)
+            found.append(_socket.inet_ntoa(reply[20:24]))
     except OSError:
         return None
     finally:
         probe.close()
-    return found + loopback
+    return found
 
 
 def _qt_ipv4_addresses() -> list[str]:
+    """The IPv4 addresses of every interface that is up, as Qt lists them."""
     from PySide6.QtNetwork import QAbstractSocket, QNetworkInterface
 
     found: list[str] = []
-    loopback: list[str] = []
     for interface in QNetworkInterface.allInterfaces():
-        flags = interface.flags()
-        if not flags & QNetworkInterface.InterfaceFlag.IsUp:
+        if not interface.flags() & QNetworkInterface.InterfaceFlag.IsUp:
             continue
         for entry in interface.addressEntries():
             ip = entry.ip()
-            if ip.protocol() != QAbstractSocket.NetworkLayerProtocol.IPv4Protocol:
-                continue
-            target = loopback if ip.isLoopback() else found
-            target.append(ip.toString())
-    return found + loopback
+            if ip.protocol() == QAbstractSocket.NetworkLayerProtocol.IPv4Protocol:
+                found.append(ip.toString())
+    return found
 
 
 def lan_broadcast_addresses() -> list[str]:

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -282,9 +282,7 @@ class MainWindow(QMainWindow):
             return History(state / "history.sqlite3")
         except HistoryError as exc:
             QMessageBox.warning(self, APP_NAME, str(exc))
-            self.history_action.blockSignals(True)
-            self.history_action.setChecked(False)
-            self.history_action.blockSignals(False)
+            _check_quietly(self.history_action, False)
             return None
 
     def _restore(self) -> None:
@@ -299,13 +297,8 @@ class MainWindow(QMainWindow):
         keep_history = self.options.state_dir is not None and prefs.get("history/enabled", True)
         discover = self.discovery.allowed and prefs.get("discovery/enabled", True)
         # Checked quietly: the history opens on first use, discovery in _start_discovery.
-        for action, checked in (
-            (self.history_action, keep_history),
-            (self.discovery_action, discover),
-        ):
-            action.blockSignals(True)
-            action.setChecked(checked)
-            action.blockSignals(False)
+        _check_quietly(self.history_action, keep_history)
+        _check_quietly(self.discovery_action, discover)
         self.theme_actions[prefs.get("view/theme", "system")].setChecked(True)
         self.sound_action.setChecked(prefs.get("view/sound", False))
         language = prefs.get("view/language", "system")
@@ -597,3 +590,10 @@ class MainWindow(QMainWindow):
             if self._controller is not None:
                 self._controller.history = None
         super().closeEvent(event)
+
+
+def _check_quietly(action: QAction, checked: bool) -> None:
+    """Check or uncheck ``action`` without running what its toggling does."""
+    blocker = QSignalBlocker(action)
+    action.setChecked(checked)
+    blocker.unblock()
