@@ -23,8 +23,14 @@ import time
 from bench.common import LOCALHOST, emit_result, frame
 
 CHUNK = 256 * 1024
-#: How every echo of a chat begins (JSON escapes quotes inside strings).
-CHAT_MARK = b'{"t":"chat",'
+#: The nickname the peer asks for (the window's room has no other member then).
+NICK = "flooder"
+#: How the room's echo of each of the peer's chats begins: an item of a ``chats`` block,
+#: an array whose first element is the string ``flooder`` exactly and whose second is a
+#: string. Nothing else the room sends holds these bytes: a quote followed by a letter
+#: opens a string (a closing quote is followed by ``,``, ``:``, ``]`` or ``}``, and a
+#: quote inside a string is escaped), and a member list begins with the host's name.
+CHAT_MARK = b'["' + NICK.encode() + b'","'
 #: Longest wait (s) for the last echoes once the window has every message.
 ECHO_WAIT = 5.0
 
@@ -35,7 +41,7 @@ def flood_bytes(count: int) -> tuple[bytes, bytes]:
         from gui_chat.protocol.messages import PROTOCOL_VERSION
     except ImportError:
         PROTOCOL_VERSION = 1  # noqa: N806 - an older checkout (bench.run --code)
-    hello = frame({"t": "hello", "nick": "flooder", "version": PROTOCOL_VERSION})
+    hello = frame({"t": "hello", "nick": NICK, "version": PROTOCOL_VERSION})
     chats = b"".join(
         frame({"t": "chat", "id": f"f{i}", "text": f"flood {i:06d} lorem ipsum dolor sit amet"})
         for i in range(count)
@@ -44,7 +50,7 @@ def flood_bytes(count: int) -> tuple[bytes, bytes]:
 
 
 class EchoCounter(threading.Thread):
-    """Counts the chats the room sends back, until the connection ends."""
+    """Counts the peer's chats the room sends back, until the connection ends."""
 
     def __init__(self, sock: socket.socket, expected: int) -> None:
         super().__init__(name="echoes")

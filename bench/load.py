@@ -16,11 +16,10 @@ Phases, each bounded by ``--timeout``:
    server takes them; the phase ends when each message has reached every other client
    (``N * M * (N - 1)`` deliveries) and, for ``gui``, its sender (the room's echo, which
    confirms it: ``N * M`` echoes, counted apart from the deliveries). Chats are counted
-   as cheaply as ``ncat``'s lines: :func:`count_marks` counts the bytes every relayed chat
-   payload begins with, which JSON cannot hold inside a string (a quote in text is
-   escaped). The room's echo of a client's own chat begins with its nickname; the
-   echoes are counted in the bytes kept, after the timed phase, so counting them does
-   not slow the clients down.
+   as cheaply as ``ncat``'s lines: :func:`count_marks` counts the bytes every relayed
+   chat holds once (:data:`CHAT_MARK`, which says why nothing else does). The room's
+   echo of a client's own chat begins with its nickname; the echoes are counted in the
+   bytes kept, after the timed phase, so counting them does not slow the clients down.
    ``idle``: the clients stay connected for ``--hold`` seconds while the server's
    memory and threads are read from /proc/PID/status.
 
@@ -45,9 +44,19 @@ CONNECT_WINDOW = 64
 QUIET = 0.3  # seconds without a byte that end the join phase
 RECV_SIZE = 256 * 1024
 PONG = frame({"t": "pong"})
-#: How the payloads of relayed chats (the room stamps the sender first; a longer mark
-#: is found faster) and of rarer frames begin.
-CHAT_MARK = b'{"t":"chat","sender":"'
+#: How every benchmark message begins (:func:`message_text`).
+TEXT_START = "BENCHMSG "
+#: What every relayed chat holds once: the room relays it as an item
+#: ``["<sender>","<id>","<text>"]`` of a ``chats`` block, and its text begins with
+#: :data:`TEXT_START`. Nothing else the room sends holds these bytes. A quote followed
+#: by a letter opens a string (a closing one is followed by ``,``, ``:``, ``]`` or
+#: ``}``, and inside a string a quote is escaped), so the mark is a string beginning
+#: with ``BENCHMSG`` right after another string and a comma. In the room's messages
+#: that is only the text of a chat item, after its id: keys are the protocol's words,
+#: and member lists hold nicknames (``b0001``, ``bench-host``). A long mark is found
+#: faster than a short one such as ``["`` (which a string ending in ``[`` also holds).
+CHAT_MARK = b'","' + TEXT_START.encode()
+#: How the payloads of rarer frames begin.
 PING_MARK = b'{"t":"ping"}'
 ACK_MARK = b'{"t":"ack",'
 ERROR_MARK = b'{"t":"error",'
@@ -68,13 +77,16 @@ def count_marks(tail: bytes, data: bytes, mark: bytes) -> int:
 
 
 def own_chat_mark(nick: str) -> bytes:
-    """How the room's echo of a chat of ``nick`` begins (the room stamps the sender first)."""
-    return CHAT_MARK + nick.encode() + b'",'
+    """How the room's echo of a chat of ``nick`` begins: an array whose first element is
+    the string ``nick`` exactly, and the second a string. The room's member lists begin
+    with the host's name, so that is a chat item of ``nick``."""
+    return b'["' + nick.encode() + b'","'
 
 
 def message_text(client: int, number: int) -> str:
-    """The text of one benchmark message (about 60 bytes)."""
-    return f"BENCHMSG c{client:04d} n{number:06d} lorem ipsum dolor sit amet"
+    """The text of one benchmark message (about 50 bytes; :data:`CHAT_MARK` relies on
+    how it begins)."""
+    return f"{TEXT_START}c{client:04d} n{number:06d} lorem ipsum dolor sit amet"
 
 
 class Client:
@@ -208,7 +220,7 @@ class Load:
                 break
             # Our payloads start with {"t":"<type>": one byte tells the type apart.
             kind = buf[off + 10] if size > 7 else 0
-            if kind == 99:  # c
+            if kind == 99:  # c: a chat or a block of chats
                 counts["c"] += 1
             elif kind == 97:  # a
                 counts["a"] += 1

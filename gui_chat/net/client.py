@@ -28,6 +28,7 @@ from gui_chat.net.stream import Backoff, StreamClient, StreamPeer
 from gui_chat.protocol import (
     Ack,
     Chat,
+    Chats,
     Connection,
     Error,
     Hello,
@@ -153,8 +154,12 @@ class RoomClient(StreamClient):
             if not isinstance(message, Welcome):
                 raise RemoteProtocolError(f"expected a welcome, got {message.TYPE!r}")
             self._welcome(message)
+        elif isinstance(message, Chats):
+            seq, ts = message.seq, message.ts
+            for offset, (sender, message_id, text) in enumerate(message.chats):
+                self._receive(message_id, sender, text, ts, seq + offset)
         elif isinstance(message, Chat):
-            self._receive(message)
+            self._receive(message.id, message.sender, message.text, message.ts, message.seq)
         elif isinstance(message, Ack):
             if self._unconfirmed.pop(message.id, None) is not None:
                 self.emit(ChatDelivered(message.id))
@@ -178,16 +183,17 @@ class RoomClient(StreamClient):
         self.emit(Connected(self.host, self.port, nick, room))
         self.emit(MembersChanged(tuple(normalize_nick(member) for member in welcome.members)))
 
-    def _receive(self, chat: Chat) -> None:
-        if chat.seq:
-            if chat.seq <= self._last_seq:
+    def _receive(self, message_id: str, sender: str, text: str, ts: float, seq: int) -> None:
+        """One chat relayed by the room (alone, or in a block of a turn's chats)."""
+        if seq:
+            if seq <= self._last_seq:
                 return  # already shown before the connection was lost
-            self._last_seq = chat.seq
-        if chat.sender == self._nick:  # the echo of our own: shown when it was typed
-            if self._unconfirmed.pop(chat.id, None) is not None:
-                self.emit(ChatDelivered(chat.id))
+            self._last_seq = seq
+        if sender == self._nick:  # the echo of our own: shown when it was typed
+            if self._unconfirmed.pop(message_id, None) is not None:
+                self.emit(ChatDelivered(message_id))
             return
-        self.emit(ChatReceived(chat.id, normalize_nick(chat.sender), chat.text, chat.ts))
+        self.emit(ChatReceived(message_id, normalize_nick(sender), text, ts))
 
     def _send_chat(self, message_id: str, text: str) -> None:
         try:

@@ -1,8 +1,9 @@
 """The TCP room: one thread serves every client and relays every message to everyone.
 
 Every chat goes to every member, its sender too, which takes the echo as the room's
-acknowledgement. The chats of one loop turn go out as one block of bytes per member,
-written before anything else is (a join, a ping...), so everyone sees the same order.
+acknowledgement. The chats of one loop turn go out as one ``chats`` message (the same
+bytes to every member), written before anything else is (a join, a ping...), so
+everyone sees the same order.
 """
 
 from __future__ import annotations
@@ -26,12 +27,10 @@ from gui_chat.net.events import (
 from gui_chat.net.loop import EventSink
 from gui_chat.net.stream import StreamPeer, StreamServer
 from gui_chat.protocol import (
-    CHAT_START,
-    HEADER,
-    MAX_FRAME_SIZE,
     PROTOCOL_VERSION,
     Ack,
     Chat,
+    ChatBlockWriter,
     Connection,
     Error,
     Hello,
@@ -41,28 +40,25 @@ from gui_chat.protocol import (
     Message,
     Ping,
     Pong,
-    ProtocolError,
     RemoteProtocolError,
     Welcome,
+    check_chat_item,
     clean_reason,
-    decode_body,
     decode_message,
     encode_frame,
     encode_message,
-    message_from_body,
+    item_start,
+    json_content,
     normalize_nick,
     plain_chat,
-    stamped_chat_start,
     unique_nick,
 )
 
 log = logging.getLogger("gui_chat.net.room")
-_HEADER = HEADER.pack
-_CHAT_START_SIZE = len(CHAT_START)
-#: Longer plain chats are encoded anew, so the room's stamp cannot push them over the limit.
-_LARGEST_PLAIN = MAX_FRAME_SIZE - 1024
-#: A chat to relay: its id, its text, and the member's payload when it was plain.
-_Relayed = tuple[str, str, bytes | None]
+#: A chat to relay: its id and its text.
+_Relayed = tuple[str, str]
+#: A chat relayed: its number, its sender's client id, its sender, id, text and time.
+_Kept = tuple[int, str, str, str, str, float]
 
 #: Chats a room keeps to send to a rejoining client that missed them.
 HISTORY_SIZE = 500
@@ -121,9 +117,7 @@ class _Member(StreamPeer):
         self.members_version = 0  # of the last member list it was sent
         self.client_id = ""
         self.partial_since: float | None = None
-        # the start of its chats' payloads as relayed, up to "seq", and the time in it
-        self.chat_start = b""
-        self.chat_start_ts = 0.0
+        self.item_start = ""  # how its chats begin in a block, from its nick
 
 
 class RoomServer(StreamServer):
@@ -138,12 +132,12 @@ class RoomServer(StreamServer):
         self._seq = 0
         self._members_version = 0  # counts joins and leaves
         self._members_told = 0  # the version the last member list went out with
-        # (seq, sender's client id, frame) of the latest chats, for rejoining clients
-        self._history: deque[tuple[int, str, bytes]] = deque(maxlen=HISTORY_SIZE)
+        self._item_start = item_start(self.nick)
+        # the latest chats, for rejoining clients
+        self._history: deque[_Kept] = deque(maxlen=HISTORY_SIZE)
         # client id -> ids of its messages already relayed
         self._relayed: dict[str, OrderedDict[str, None]] = {}
-        self._pending: list[bytes] = []  # frames of the chats not yet written to anyone
-        self._pending_size = 0
+        self._chats = ChatBlockWriter()  # the chats not yet written to anyone
         self._turn_ts = 0.0  # the time stamp of this turn's chats; 0 until the first
 
     # ----- commands (any thread) ----------------------------------------------------------
@@ -202,32 +196,28 @@ class RoomServer(StreamServer):
             for payload in peer.protocol.payloads(data):
                 if peer.doomed:
                     break
-                if peer.nick is not None and payload.startswith(CHAT_START):
-                    # The usual chat: decoded once; relayed as it came when it is plain
-                    body = decode_body(payload)
-                    fields = plain_chat(body)
-                    if fields is not None:
-                        chats.append((fields[0], fields[1], payload))
+                if peer.nick is not None:  # the usual chat: read without a JSON decoder
+                    fields = plain_chat(payload)
+                    if fields is not None:  # relayed as it is: it needs no escape
+                        chats.append(fields)
                         continue
-                    message = message_from_body(body)  # other fields, or wrong: in full
-                else:
-                    message = decode_message(payload)
+                message = decode_message(payload)  # anything else, or wrong: in full
                 if chats:
-                    self._relay(peer, chats)
+                    self._relay(peer, chats, escape=False)
                     chats = []
                 self._handle(peer, message)
         except RemoteProtocolError as exc:
             if chats:
-                self._relay(peer, chats)  # what came before the bad frame
+                self._relay(peer, chats, escape=False)  # what came before the bad frame
             self._expel(peer, f"sent invalid data ({exc})")
             return
         if chats:
-            self._relay(peer, chats)
+            self._relay(peer, chats, escape=False)
         if peer.protocol.pending_bytes == 0:
             peer.partial_since = None
         elif peer.partial_since is None:
             peer.partial_since = time.monotonic()
-        if self._pending_size >= SEND_EARLY:
+        if self._chats.size >= SEND_EARLY:
             self._write_chats()
             self.send_written()
 
@@ -251,7 +241,7 @@ class RoomServer(StreamServer):
                 raise RemoteProtocolError(f"expected a hello, got {message.TYPE!r}")
             self._admit(member, message)
         elif isinstance(message, Chat):
-            self._relay(member, [(message.id, message.text, None)])
+            self._relay(member, [(message.id, message.text)], escape=True)
         elif isinstance(message, Error):
             self.drop(member, clean_reason(message.reason) or "left")
         else:
@@ -272,52 +262,43 @@ class RoomServer(StreamServer):
                     self.drop(other, "rejoined")  # its old connection, not yet noticed dead
         nick = unique_nick(normalize_nick(hello.nick), set(self._member_names()))
         member.nick = nick
+        member.item_start = item_start(nick)
         member.client_id = hello.client_id
         members = self._member_names()
         self._members_version += 1
         member.members_version = self._members_version  # the welcome carries the list
         self._send(member, Welcome(nick, self.config.room_name, members, room_id=self.room_id))
-        if hello.room_id == self.room_id:
-            for seq, origin, frame in self._history:
-                if seq > hello.last_seq and origin != hello.client_id:
-                    self.write(member, frame)  # what it missed while away
+        if hello.room_id == self.room_id:  # what it missed while away, numbered as it was
+            missed = [
+                self._frame(Chat(message_id, text, sender=sender, ts=ts, seq=seq), check=False)
+                for seq, origin, sender, message_id, text, ts in self._history
+                if seq > hello.last_seq and origin != hello.client_id
+            ]
+            if missed:
+                self.write(member, b"".join(missed))
         self._broadcast(Joined(nick), skip=member)
         self.emit(PeerJoined(nick, member.address))
 
-    def _relay(self, member: _Member, chats: list[_Relayed]) -> None:
-        """Number, time-stamp and relay checked chats of ``member``, in order.
-
-        A chat's payload, when it is given, is the member's own and plain: the room's
-        stamp, then the member's bytes after ``{"t":"chat",`` are relayed (a plain chat
-        has no field the stamp could contradict).
-        """
+    def _relay(self, member: _Member, chats: list[_Relayed], escape: bool) -> None:
+        """Number, time-stamp and relay checked chats of ``member``, in order; ``escape``:
+        whether their strings may need escapes in JSON (not if :func:`plain_chat` read them)."""
         nick, client_id, address = member.nick or "", member.client_id, member.address
         ts = self._turn_ts or self._start_turn_ts()
-        if member.chat_start_ts != ts:
-            member.chat_start = stamped_chat_start(nick, ts)
-            member.chat_start_ts = ts
-        start = member.chat_start
-        extra = len(start) - _CHAT_START_SIZE
-        pending, history, emit = self._pending.append, self._history.append, self.emit
-        seq, size, again = self._seq, 0, []
-        for message_id, text, payload in chats:
+        start, add = member.item_start, self._chats.add
+        history, emit = self._history.append, self.emit
+        seq, again = self._seq, []
+        for message_id, text in chats:
             if client_id and self._relayed_before(client_id, message_id):
                 again.append(message_id)  # sent again after a lost echo
                 continue
             seq += 1
-            if payload is not None and len(payload) < _LARGEST_PLAIN:
-                number = b"%d," % seq
-                body_size = len(payload) + extra + len(number)
-                frame = b"".join((_HEADER(body_size), start, number, payload[_CHAT_START_SIZE:]))
+            if escape:
+                add(start, json_content(message_id), json_content(text), seq, ts)
             else:
-                chat = Chat(message_id, text, sender=nick, ts=ts, seq=seq)
-                frame = self._frame(chat, check=False)
-            pending(frame)
-            size += len(frame)
-            history((seq, client_id, frame))
+                add(start, message_id, text, seq, ts)
+            history((seq, client_id, nick, message_id, text, ts))
             emit(ChatReceived(message_id, nick, text, ts, address))
         self._seq = seq
-        self._pending_size += size
         for message_id in again:
             self._send(member, Ack(message_id))
 
@@ -332,17 +313,17 @@ class RoomServer(StreamServer):
         return False
 
     def _host_chat(self, message_id: str, text: str) -> None:
-        ts = self._turn_ts or self._start_turn_ts()
         try:
-            chat = Chat(message_id, text, sender=self.nick, ts=ts, seq=self._seq + 1)
-            frame = self._frame(chat)
-        except ProtocolError as exc:
+            check_chat_item(self.nick, message_id, text)
+        except ValueError as exc:
             self.emit(ChatFailed(message_id, str(exc)))
             return
+        ts = self._turn_ts or self._start_turn_ts()
         self._seq += 1
-        self._pending.append(frame)
-        self._pending_size += len(frame)
-        self._history.append((self._seq, "", frame))
+        self._chats.add(
+            self._item_start, json_content(message_id), json_content(text), self._seq, ts
+        )
+        self._history.append((self._seq, "", self.nick, message_id, text, ts))
         self.emit(ChatDelivered(message_id))
 
     def _start_turn_ts(self) -> float:
@@ -352,10 +333,10 @@ class RoomServer(StreamServer):
 
     def _write_chats(self) -> None:
         """Write the chats relayed so far to every member, as one block of bytes."""
-        if not self._pending:
+        if not self._chats.size:
             return
-        pending, self._pending, self._pending_size = self._pending, [], 0
-        block = pending[0] if len(pending) == 1 else b"".join(pending)
+        frames = self._chats.take()
+        block = frames[0] if len(frames) == 1 else b"".join(frames)
         for member in self._members():
             if member.nick is not None:
                 self.write(member, block)

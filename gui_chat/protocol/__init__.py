@@ -4,6 +4,7 @@ Nothing here touches a socket, a thread, a clock or Qt, so every rule of the wir
 format can be tested with plain bytes.
 """
 
+from gui_chat.protocol.blocks import ChatBlockWriter, item_start, json_content
 from gui_chat.protocol.connection import Connection
 from gui_chat.protocol.datagram import MAX_DATAGRAM_SIZE, decode_datagram, encode_datagram
 from gui_chat.protocol.errors import (
@@ -20,11 +21,11 @@ from gui_chat.protocol.framing import (
     encode_frame,
 )
 from gui_chat.protocol.messages import (
-    CHAT_START,
     PROTOCOL_VERSION,
     Ack,
     Announce,
     Chat,
+    Chats,
     Error,
     Hello,
     Joined,
@@ -35,12 +36,10 @@ from gui_chat.protocol.messages import (
     Pong,
     Query,
     Welcome,
-    decode_body,
+    check_chat_item,
     decode_message,
     encode_message,
-    message_from_body,
     plain_chat,
-    stamped_chat_start,
 )
 from gui_chat.protocol.names import (
     MAX_NICK_LENGTH,
@@ -51,7 +50,6 @@ from gui_chat.protocol.names import (
 )
 
 __all__ = [
-    "CHAT_START",
     "HEADER",
     "HEADER_SIZE",
     "MAX_DATAGRAM_SIZE",
@@ -62,6 +60,8 @@ __all__ = [
     "Ack",
     "Announce",
     "Chat",
+    "ChatBlockWriter",
+    "Chats",
     "Connection",
     "Error",
     "FrameDecoder",
@@ -78,16 +78,16 @@ __all__ = [
     "Query",
     "RemoteProtocolError",
     "Welcome",
+    "check_chat_item",
     "clean_reason",
-    "decode_body",
     "decode_datagram",
     "decode_message",
     "encode_datagram",
     "encode_frame",
     "encode_message",
-    "message_from_body",
+    "item_start",
+    "json_content",
     "normalize_nick",
     "plain_chat",
-    "stamped_chat_start",
     "unique_nick",
 ]

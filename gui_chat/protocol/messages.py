@@ -1,4 +1,4 @@
-"""The messages of protocol version 2 and their JSON encoding (see docs/protocol.md).
+"""The messages of protocol version 3 and their JSON encoding (see docs/protocol.md).
 
 Each message is a UTF-8 JSON object whose ``"t"`` names its type. Fields are checked
 by type on the way in; unknown fields are ignored so later versions can add some.
@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from gui_chat.protocol.errors import LocalProtocolError, RemoteProtocolError
 from gui_chat.protocol.names import MAX_NICK_LENGTH, MAX_TEXT_LENGTH
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 MAX_ID_LENGTH = 64
 MAX_MEMBERS = 10_000
 MAX_REASON_LENGTH = 1_000
@@ -68,6 +68,24 @@ class Chat(Message):
     ts: float = 0.0
     #: The room numbers the chats it relays 1, 2, 3…; 0 when not relayed by a room.
     seq: int = 0
+
+
+#: One chat of a :class:`Chats` block: ``(sender, id, text)``.
+ChatItem = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class Chats(Message):
+    """The chats a room relays in one turn of its loop, in one message.
+
+    Item ``i`` of ``chats`` is ``(sender, id, text)``, numbered ``seq + i`` and stamped
+    ``ts``, the time of the turn: it means what a ``chat`` with those fields means.
+    """
+
+    TYPE: ClassVar[str] = "chats"
+    ts: float
+    seq: int
+    chats: tuple[ChatItem, ...]
 
 
 @dataclass(frozen=True)
@@ -158,6 +176,7 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
         Hello,
         Welcome,
         Chat,
+        Chats,
         Ack,
         Joined,
         Left,
@@ -268,39 +287,75 @@ def message_from_body(body: Any) -> Message:
         raise RemoteProtocolError(f"bad {cls.TYPE} message: {exc}") from None
 
 
-#: How every chat a client encodes begins; :func:`plain_chat` relies on it.
-CHAT_START = b'{"t":"chat",'
+#: The usual chat of a client, as :func:`encode_message` writes it when neither its id
+#: nor its text holds a quote, a backslash or a control character: then what is between
+#: the quotes is the text itself, and JSON spells it the same way again.
+_PLAIN_CHAT = re.compile(
+    r'\{"t":"chat","id":"([^"\\\x00-\x1f]*)","text":"([^"\\\x00-\x1f]*)"\}'
+).fullmatch
 
 
-def plain_chat(body: Any) -> tuple[str, str] | None:
-    """``(id, text)`` of a decoded chat that has exactly the fields a client sends, each
-    valid; ``None`` for anything else, which :func:`message_from_body` then judges.
+def plain_chat(payload: bytes) -> tuple[str, str] | None:
+    """``(id, text)`` of the usual chat of a client, read without a JSON decoder; both
+    need no escape in JSON.
 
-    A shortcut for a room relaying chats: it accepts nothing :func:`message_from_body`
-    would refuse, and nothing with more fields than ``t``, ``id`` and ``text``.
+    ``None`` for any other payload, which :func:`decode_message` then judges: this
+    accepts nothing it would refuse, and reads what it accepts as it would.
     """
-    if type(body) is not dict or len(body) != 3 or body.get("t") != "chat":
+    try:  # UTF-8 that decodes holds no lone surrogate
+        match = _PLAIN_CHAT(payload.decode())
+    except UnicodeDecodeError:
         return None
-    message_id, text = body.get("id"), body.get("text")
-    if (
-        type(message_id) is not str
-        or type(text) is not str
-        or len(message_id) > MAX_ID_LENGTH
-        or len(text) > MAX_TEXT_LENGTH
-        or not (message_id.isascii() or not _SURROGATE.search(message_id))
-        or not (text.isascii() or not _SURROGATE.search(text))
-    ):
+    if match is None:
+        return None
+    message_id, text = match.groups()
+    if len(message_id) > MAX_ID_LENGTH or len(text) > MAX_TEXT_LENGTH:
         return None
     return message_id, text
 
 
-def stamped_chat_start(sender: str, ts: float) -> bytes:
-    """The start of a relayed chat's payload up to its ``seq`` value: a room adds the
-    number, a comma and the client's payload after :data:`CHAT_START`."""
-    return b'{"t":"chat","sender":%s,"ts":%s,"seq":' % (
-        _ENCODER.encode(sender).encode("utf-8"),
-        repr(float(ts)).encode("ascii"),
+def _fits(value: Any, limit: int) -> bool:
+    """Whether ``value`` is text of at most ``limit`` characters, with no lone surrogate
+    (the check of a string field, without the words for what is wrong)."""
+    return (
+        type(value) is str
+        and len(value) <= limit
+        and (value.isascii() or not _SURROGATE.search(value))
     )
+
+
+_ITEM_FIELDS = ("sender", "id", "text")
+_SENDER_LIMIT = _STRING_LIMITS["sender"]
+
+
+def check_chat_item(sender: Any, message_id: Any, text: Any) -> ChatItem:
+    """``(sender, id, text)`` of a chat in a ``chats`` block, checked as strictly as
+    those fields of a ``chat``; :class:`ValueError` in plain words if one is wrong."""
+    if not (
+        _fits(sender, _SENDER_LIMIT)
+        and _fits(message_id, MAX_ID_LENGTH)
+        and _fits(text, MAX_TEXT_LENGTH)
+    ):
+        for name, value in zip(_ITEM_FIELDS, (sender, message_id, text), strict=True):
+            _check_value(name, "str", value)  # raises, saying which field and why
+    return sender, message_id, text
+
+
+def _check_items(value: Any) -> tuple[ChatItem, ...]:
+    """The items of a ``chats`` block, each checked; one bad item refuses the block."""
+    if not isinstance(value, (list, tuple)):
+        raise ValueError("field 'chats' must be a list of chats")
+    if not value:
+        raise ValueError("field 'chats' holds no chat")
+    count, items = len(value), []
+    for number, item in enumerate(value, 1):
+        if not isinstance(item, (list, tuple)) or len(item) != 3:
+            raise ValueError(f"chat {number} of {count} is not a list of sender, id and text")
+        try:
+            items.append(check_chat_item(*item))
+        except ValueError as exc:
+            raise ValueError(f"chat {number} of {count}: {exc}") from None
+    return tuple(items)
 
 
 def _check_fields(cls: type[Message], values: dict[str, Any]) -> dict[str, Any]:
@@ -312,6 +367,8 @@ def _check_fields(cls: type[Message], values: dict[str, Any]) -> dict[str, Any]:
                 raise ValueError(f"field {field.name!r} is missing")
             continue
         checked[field.name] = _check_value(field.name, field.type, values[field.name])
+    if cls is Chats and not 1 <= checked["seq"] <= 2**31 - len(checked["chats"]):
+        raise ValueError("field 'seq' is out of range")  # numbers from 1, all of them small
     return checked
 
 
@@ -338,6 +395,8 @@ def _check_value(name: str, annotation: Any, value: Any) -> Any:
         if not math.isfinite(value) or abs(value) > 1e12:
             raise ValueError(f"field {name!r} is out of range")
         return value
+    if annotation == "tuple[ChatItem, ...]":
+        return _check_items(value)
     # tuple[str, ...]
     if not isinstance(value, (list, tuple)) or len(value) > MAX_MEMBERS:
         raise ValueError(f"field {name!r} must be a list of names")

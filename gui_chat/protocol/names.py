@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -35,6 +36,7 @@ def clean_line(raw: str, limit: int) -> str:
     return " ".join(text.split())[:limit].strip()
 
 
+@functools.lru_cache(maxsize=1024)  # a client cleans the sender of every chat it receives
 def normalize_nick(raw: str) -> str:
     """Make ``raw`` a safe, short, one-line nickname (:data:`DEFAULT_NICK` if empty)."""
     return clean_line(raw, MAX_NICK_LENGTH) or DEFAULT_NICK

@@ -495,6 +495,27 @@ RULES: tuple[NetRule, ...] = (
         "field 'members' must be a list of names",
     ),
     _rule(
+        r"field 'chats' must be a list of chats",
+        QT_TRANSLATE_NOOP("net", "field 'chats' must be a list of chats"),
+        "field 'chats' must be a list of chats",
+    ),
+    _rule(
+        r"field 'chats' holds no chat",
+        QT_TRANSLATE_NOOP("net", "field 'chats' holds no chat"),
+        "field 'chats' holds no chat",
+    ),
+    _rule(
+        r"chat (\d+) of (\d+) is not a list of sender, id and text",
+        QT_TRANSLATE_NOOP("net", "chat {0} of {1} is not a list of sender, id and text"),
+        "chat 2 of 5 is not a list of sender, id and text",
+    ),
+    _rule(
+        r"chat (\d+) of (\d+): (.+)",
+        QT_TRANSLATE_NOOP("net", "chat {0} of {1}: {2}"),
+        "chat 2 of 5: field 'id' must be text",
+        nested=(2,),
+    ),
+    _rule(
         r"(.+) is not a number this protocol accepts",
         QT_TRANSLATE_NOOP("net", "{0} is not a number this protocol accepts"),
         "NaN is not a number this protocol accepts",

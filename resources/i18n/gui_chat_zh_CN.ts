@@ -4,7 +4,7 @@
 <context>
     <name>ChatController</name>
     <message>
-        <location filename="../../gui_chat/ui/chat_controller.py" line="+63"/>
+        <location filename="../../gui_chat/ui/chat_controller.py" line="+68"/>
         <source>not confirmed before gui_chat closed</source>
         <translation>gui_chat 关闭前未得到确认</translation>
     </message>
@@ -24,13 +24,13 @@
         <translation>消息太长（{0:,} 个字符；最多 {1:,} 个）。</translation>
     </message>
     <message>
-        <location line="+17"/>
-        <location line="+32"/>
+        <location line="+19"/>
+        <location line="+39"/>
         <source>the session had ended</source>
         <translation>会话已结束</translation>
     </message>
     <message>
-        <location line="-18"/>
+        <location line="-20"/>
         <source>Not sent: {0}</source>
         <translation>未发送：{0}</translation>
     </message>
@@ -40,7 +40,7 @@
         <translation>我</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+52"/>
         <source>Not delivered: {0}</source>
         <translation>未送达：{0}</translation>
     </message>
@@ -80,7 +80,7 @@
         <translation>{0}——正在重新连接…</translation>
     </message>
     <message>
-        <location line="+107"/>
+        <location line="+108"/>
         <source>History is off: it could not be written ({0}).</source>
         <translation>历史记录已关闭：无法写入（{0}）。</translation>
     </message>
@@ -113,7 +113,7 @@
 <context>
     <name>ChatDelegate</name>
     <message>
-        <location filename="../../gui_chat/ui/chat_delegate.py" line="+78"/>
+        <location filename="../../gui_chat/ui/chat_delegate.py" line="+133"/>
         <source>not delivered</source>
         <translation>未送达</translation>
     </message>
@@ -131,7 +131,7 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../gui_chat/ui/chat_view.py" line="+98"/>
+        <location filename="../../gui_chat/ui/chat_view.py" line="+133"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
@@ -139,7 +139,7 @@
 <context>
     <name>ConnectionPanel</name>
     <message>
-        <location filename="../../gui_chat/ui/connection_panel.py" line="+142"/>
+        <location filename="../../gui_chat/ui/connection_panel.py" line="+141"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
@@ -224,7 +224,7 @@
         <translation>最近的连接…</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Host</source>
         <translation>创建</translation>
     </message>
@@ -292,7 +292,7 @@
 <context>
     <name>DiscoveryController</name>
     <message>
-        <location filename="../../gui_chat/ui/discovery_controller.py" line="+87"/>
+        <location filename="../../gui_chat/ui/discovery_controller.py" line="+93"/>
         <source>Discovery stopped: {0}</source>
         <translation>局域网发现已停止：{0}</translation>
     </message>
@@ -300,7 +300,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui_chat/ui/main_window.py" line="+208"/>
+        <location filename="../../gui_chat/ui/main_window.py" line="+241"/>
         <source>People</source>
         <translation>成员</translation>
     </message>
@@ -396,12 +396,12 @@
         <translation>选择一种模式，然后点击“开始”。</translation>
     </message>
     <message>
-        <location line="+153"/>
+        <location line="+178"/>
         <source>{0} (you)</source>
         <translation>{0}（你）</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+29"/>
         <source>Export conversation</source>
         <translation>导出对话</translation>
     </message>
@@ -411,7 +411,7 @@
         <translation>文本文件 (*.txt)</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+21"/>
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
@@ -431,7 +431,7 @@
         <translation>要删除此对话已保存的历史记录吗？</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+69"/>
         <source>About gui_chat</source>
         <translation>关于 gui_chat</translation>
     </message>
@@ -452,7 +452,7 @@
 <context>
     <name>NearbyPanel</name>
     <message>
-        <location filename="../../gui_chat/ui/nearby_panel.py" line="+50"/>
+        <location filename="../../gui_chat/ui/nearby_panel.py" line="+52"/>
         <source>Nearby</source>
         <translation>附近</translation>
     </message>
@@ -482,7 +482,7 @@
         <translation>双击加入</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Looking for rooms and peers… Nothing yet? Check that the others are on the same network (subnet) and that firewalls allow UDP port {0} (discovery), TCP port {1} (rooms) and UDP port {2} (UDP chat).</source>
         <translation>正在查找附近的聊天室和对等端…还没有结果？请确认其他人与你在同一网络（子网）中，并且防火墙放行了 UDP 端口 {0}（局域网发现）、TCP 端口 {1}（聊天室）和 UDP 端口 {2}（UDP 聊天）。</translation>
     </message>
@@ -492,7 +492,7 @@
         <translation>局域网发现已关闭；请手动输入地址。</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+33"/>
         <source>{0} (UDP)</source>
         <translation>{0}（UDP）</translation>
     </message>
@@ -985,6 +985,26 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>field &apos;chats&apos; must be a list of chats</source>
+        <translation>字段 &apos;chats&apos; 必须是消息列表</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>field &apos;chats&apos; holds no chat</source>
+        <translation>字段 &apos;chats&apos; 中没有消息</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>chat {0} of {1} is not a list of sender, id and text</source>
+        <translation>第 {0} 条消息（共 {1} 条）不是由发送者、编号和文本组成的列表</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>chat {0} of {1}: {2}</source>
+        <translation>第 {0} 条消息（共 {1} 条）：{2}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>{0} is not a number this protocol accepts</source>
         <translation>{0} 不是本协议接受的数值</translation>
     </message>

@@ -1,6 +1,7 @@
 """Helper peer (run as a subprocess by test_hostile_floods.py): joins a room by hand,
 sends ``count`` chat frames in one burst, reads the room's echo of every one (its
-acknowledgement), and prints one JSON line: ``{"echoes": [...ids in order...], "seconds": ...}``.
+acknowledgement, an item of a ``chats`` block), and prints one JSON line:
+``{"echoes": [...ids in order...], "seconds": ...}``.
 
     python tests/hostile/flood_peer.py PORT [COUNT] [NICK]
 
@@ -42,7 +43,7 @@ def main() -> int:
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
     nick = sys.argv[3] if len(sys.argv) > 3 else "flood"
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-        sock.sendall(frame({"t": "hello", "nick": nick, "version": 2}))
+        sock.sendall(frame({"t": "hello", "nick": nick, "version": 3}))
         while recv_message(sock).get("t") != "welcome":
             pass
         burst = b"".join(
@@ -51,10 +52,10 @@ def main() -> int:
         started = time.monotonic()
         sock.sendall(burst)
         echoes = []
-        while len(echoes) < count:
+        while len(echoes) < count:  # the room relays a turn's chats in one block
             message = recv_message(sock)
-            if message.get("t") == "chat" and message.get("sender") == nick:
-                echoes.append(message["id"])
+            if message.get("t") == "chats":
+                echoes += [id_ for sender, id_, _ in message["chats"] if sender == nick]
         took = time.monotonic() - started
         sock.sendall(frame({"t": "error", "reason": "left the room"}))
     print(json.dumps({"echoes": echoes, "seconds": took}))

@@ -36,9 +36,10 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.frames import cut, frame  # noqa: E402 (needs ROOT on sys.path)
 
-TYPES = ["hello", "welcome", "chat", "ack", "join", "leave", "members", "ping", "pong", "error"]
+TYPES = ["hello", "welcome", "chat", "chats", "ack", "join", "leave", "members", "ping", "pong",
+         "error"]  # fmt: skip
 FIELDS = ["nick", "room", "members", "version", "id", "text", "sender", "ts", "reason", "seq",
-          "client_id", "room_id", "last_seq", "extra", "t"]  # fmt: skip
+          "chats", "client_id", "room_id", "last_seq", "extra", "t"]  # fmt: skip
 
 
 def check_stream(chunks: list[bytes]) -> list[str]:
@@ -152,8 +153,9 @@ def run_atheris(seconds: int) -> int:
         corpus = Path(work) / "corpus"
         corpus.mkdir()
         seeds = [
-            b'{"t":"hello","nick":"alice","version":2}',
+            b'{"t":"hello","nick":"alice","version":3}',
             b'{"t":"chat","id":"1","text":"hi","sender":"","ts":0}',
+            b'{"t":"chats","ts":1.5,"seq":7,"chats":[["a","1","hi"],["b","2",""]]}',
             b'{"t":"members","members":["a","b"]}',
             b'{"t":"leave","nick":"x","reason":"left"}',
             b'{"t":"ping"}',

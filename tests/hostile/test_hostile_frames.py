@@ -182,7 +182,7 @@ def test_unknown_fields_are_ignored_and_the_chat_is_relayed(
     port = host.host()
     alice, bob = friends(sessions, port)
     newer = raw.connect(port)
-    newer.send(t="hello", nick="future", version=2, client="gui_chat 2.0", caps=["x", {"y": 1}])
+    newer.send(t="hello", nick="future", version=3, client="gui_chat 2.0", caps=["x", {"y": 1}])
     assert newer.recv_until("welcome")["nick"] == "future"
     newer.send(
         t="chat", id="n1", text="from a newer client", sender="", priority=5,

@@ -83,7 +83,7 @@ def test_a_ten_thousand_character_nickname(
     # (docs/protocol.md, "Limits"): refused with a reason, like any invalid field.
     rogue = raw.connect(port)
     address = rogue.address
-    rogue.send(t="hello", nick="x" * 10_000, version=2)
+    rogue.send(t="hello", nick="x" * 10_000, version=3)
     closing = rogue.read_to_end()
     assert [m["t"] for m in closing] == ["error"]
     assert "nick" in closing[0]["reason"] and "too long" in closing[0]["reason"]

@@ -34,7 +34,7 @@ def test_slowloris_is_dropped_after_frame_within_while_others_flow(
     rogue = raw.connect(port)
     address = rogue.address
     if how == "half-a-hello":
-        data = frame({"t": "hello", "nick": "slow", "version": 2})
+        data = frame({"t": "hello", "nick": "slow", "version": 3})
     else:
         rogue.hello("slow")
         data = frame({"t": "chat", "id": "s", "text": "z" * 5000})
@@ -203,7 +203,7 @@ def test_a_peer_that_resets_mid_frame_is_announced_with_a_reason(
     alice, bob = friends(sessions, port)
     rogue = raw.connect(port)
     if when == "mid-hello":
-        rogue.send_bytes(frame({"t": "hello", "nick": "resetter", "version": 2})[:9])
+        rogue.send_bytes(frame({"t": "hello", "nick": "resetter", "version": 3})[:9])
     else:
         rogue.hello("resetter")
         if when == "while-being-sent-to":
@@ -237,7 +237,7 @@ def test_many_members_resetting_at_once_do_not_take_the_room_down(
     alice, bob = friends(sessions, port)
     crowd = [raw.connect(port) for _ in range(200)]
     for number, peer in enumerate(crowd):
-        peer.send(t="hello", nick=f"crowd{number}", version=2)
+        peer.send(t="hello", nick=f"crowd{number}", version=3)
     host.qtbot.waitUntil(lambda: len(host.people()) == 203, timeout=10_000)
     for peer in crowd:
         peer.reset()

@@ -30,9 +30,9 @@ from tests.support.sockets import Raw, RawPeer, RawServer
 
 
 def assert_hello(message: dict | None, nick: str) -> None:
-    """The client's first frame is a hello of protocol version 2 (other fields may follow)."""
+    """The client's first frame is a hello of protocol version 3 (other fields may follow)."""
     assert message is not None
-    assert (message.get("t"), message.get("nick"), message.get("version")) == ("hello", nick, 2)
+    assert (message.get("t"), message.get("nick"), message.get("version")) == ("hello", nick, 3)
 
 
 FAST = Keepalive(ping_after=0.2, dead_after=0.6, hello_within=0.5, frame_within=0.5)
@@ -43,7 +43,7 @@ def welcomed(raw: Raw, server: RawServer, nick: str = "guest") -> RawPeer:
     """Accept the client on the hand-played room, read its hello, welcome it."""
     peer = raw.accept(server)
     assert_hello(peer.recv_message(), nick)
-    peer.send(t="welcome", nick=nick, room="by hand", members=["host", nick], version=2)
+    peer.send(t="welcome", nick=nick, room="by hand", members=["host", nick], version=3)
     return peer
 
 
@@ -204,6 +204,37 @@ def test_the_echo_of_our_own_chat_confirms_it_and_is_not_shown(
         ("m1", "bob"),
         ("c2", "bob"),
     ]
+
+
+def test_a_block_of_chats_is_shown_chat_by_chat_and_confirms_our_own(
+    sessions: Sessions, raw: Raw
+) -> None:
+    server = raw.server()
+    client = sessions.client(server.port, "alice")
+    room = welcomed(raw, server, "alice")
+    client.wait_for(Connected)
+    client.loop.send_chat("m1", "mine")  # type: ignore[attr-defined]
+    assert room.recv_until("chat")["id"] == "m1"  # a client still sends a plain chat
+    room.send(
+        t="chats",
+        ts=1700000000.5,
+        seq=1,
+        chats=[["bob", "b1", "hi"], ["alice", "m1", "mine"], [" eve\u200b\x1b[31m", "e1", "yo"]],
+    )
+    # Numbers 2 and 3 were in the block: only what follows them is new.
+    room.send(t="chats", ts=1700000001.25, seq=2, chats=[["bob", "m1", "x"], ["eve", "e1", "yo"]])
+    room.send(t="chats", ts=1700000001.25, seq=4, chats=[["bob", "b2", "later"]])
+    client.wait_for(ChatReceived, lambda e: e.id == "b2")
+    assert client.of_type(ChatReceived) == [
+        ChatReceived("b1", "bob", "hi", 1700000000.5),
+        ChatReceived("e1", "eve", "yo", 1700000000.5),  # its sender cleaned, as a nick is
+        ChatReceived("b2", "bob", "later", 1700000001.25),
+    ]
+    assert [e.id for e in client.of_type(ChatDelivered)] == ["m1"]
+    events = client.collect()
+    assert events.index(client.of_type(ChatDelivered)[0]) < events.index(
+        client.of_type(ChatReceived)[1]
+    )  # one event per chat, in the block's order
 
 
 def test_too_long_message_fails_and_session_goes_on(sessions: Sessions) -> None:
@@ -383,6 +414,37 @@ def test_lost_room_is_rejoined_and_unconfirmed_messages_sent_again(
     assert client.of_type(ChatFailed) == []
 
 
+def test_after_a_rejoin_the_missed_chats_and_the_next_block_are_shown_once(
+    sessions: Sessions, raw: Raw
+) -> None:
+    server = raw.server()
+    client = sessions.client(server.port, "alice", reconnect=QUICK_RETRY)
+    first = raw.accept(server)
+    first.recv_until("hello")
+    first.send(t="welcome", nick="alice", room="by hand", members=["alice"], room_id="r1")
+    client.wait_for(Connected)
+    first.send(t="chats", ts=1.5, seq=1, chats=[["bob", "c1", "one"]])
+    client.wait_for(ChatReceived, lambda e: e.id == "c1")
+    first.reset()
+
+    client.wait_for(Reconnecting)
+    second = raw.accept(server)
+    assert second.recv_until("hello")["last_seq"] == 1
+    second.send(t="welcome", nick="alice", room="by hand", members=["alice"], room_id="r1")
+    # What it missed, as a room sends it: whole chats, numbered as they were (2 was its own).
+    second.send(t="chat", id="c3", text="three", sender="bob", ts=2.5, seq=3)
+    second.send(t="chat", id="c4", text="four", sender="carol", ts=3.5, seq=4)
+    # A block relayed meanwhile that overlaps them.
+    second.send(t="chats", ts=4.5, seq=4, chats=[["carol", "c4", "four"], ["bob", "c5", "five"]])
+    client.wait_for(ChatReceived, lambda e: e.id == "c5")
+    assert [(e.id, e.ts) for e in client.of_type(ChatReceived)] == [
+        ("c1", 1.5),
+        ("c3", 2.5),
+        ("c4", 3.5),
+        ("c5", 4.5),
+    ]
+
+
 def test_room_closing_makes_the_client_retry_until_stopped(sessions: Sessions) -> None:
     room = sessions.room()
     port = port_of(room)
@@ -426,6 +488,14 @@ BAD_ROOMS = {
     "not json": (frame(b"<html>"), "json"),
     "4 GB length prefix": (b"\xff\xff\xff\xff", "limit"),
     "hello from a room": (frame({"t": "hello", "nick": "x"}), "may not send 'hello'"),
+    "a block with a bad chat": (
+        frame({"t": "chats", "ts": 1.5, "seq": 1, "chats": [["bob", "1", "ok"], ["bob", 2, "x"]]}),
+        "bad chats message: chat 2 of 2: field 'id' must be text",
+    ),
+    "a block of no chats": (
+        frame({"t": "chats", "ts": 1.5, "seq": 1, "chats": []}),
+        "bad chats message: field 'chats' holds no chat",
+    ),
 }
 
 
@@ -444,14 +514,25 @@ def test_room_sending_garbage_ends_with_invalid_data(
     assert why in ended.reason.lower(), ended.reason
     last = room.read_to_end()[-1]
     assert last["t"] == "error" and "invalid data" in last["reason"]
+    assert client.of_type(ChatReceived) == []  # a bad block is refused whole
 
 
-def test_chat_before_welcome_is_invalid(sessions: Sessions, raw: Raw) -> None:
+@pytest.mark.parametrize(
+    "early",
+    [
+        {"t": "chat", "id": "1", "text": "skipping the welcome", "sender": "x"},
+        {"t": "chats", "ts": 1.5, "seq": 1, "chats": [["x", "1", "skipping the welcome"]]},
+    ],
+    ids=["chat", "chats"],
+)
+def test_chat_before_welcome_is_invalid(
+    sessions: Sessions, raw: Raw, early: dict[str, object]
+) -> None:
     server = raw.server()
     client = sessions.client(server.port, "alice")
     room = raw.accept(server)
     room.recv_until("hello")
-    room.send(t="chat", id="1", text="skipping the welcome", sender="x")
+    room.send(**early)
     ended = client.ended()
     assert ended.error
-    assert "expected a welcome" in ended.reason, ended.reason
+    assert f"expected a welcome, got '{early['t']}'" in ended.reason, ended.reason

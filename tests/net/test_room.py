@@ -45,7 +45,7 @@ def test_three_clients_connecting_at_once_are_all_welcomed(sessions: Sessions, r
     port = port_of(room)
     peers = [raw.connect(port) for _ in range(3)]  # all three connected before any hello
     for number, peer in enumerate(peers):
-        peer.send(t="hello", nick=f"user{number}", version=2)
+        peer.send(t="hello", nick=f"user{number}", version=3)
     welcomes = [peer.recv_until("welcome") for peer in peers]
 
     assert [w["nick"] for w in welcomes] == ["user0", "user1", "user2"]
@@ -154,11 +154,74 @@ def test_what_the_room_writes_after_a_chat_never_overtakes_it(sessions: Sessions
     port = port_of(sessions.room())
     ann = raw.connect(port)
     ann.hello("ann")
-    # One send: the room reads both in the same turn; its pong must follow the echo.
-    ann.send_bytes(frame({"t": "chat", "id": "c1", "text": "first"}) + frame({"t": "ping"}))
+    # One send: the room reads all three in the same turn; its pong must follow the echoes,
+    # which come as one block of the turn's chats.
+    ann.send_bytes(
+        frame({"t": "chat", "id": "c1", "text": "first"})
+        + frame({"t": "chat", "id": "c2", "text": "second"})
+        + frame({"t": "ping"})
+    )
     ann.recv_until("pong")
     kinds = [m["t"] for m in ann.received]
-    assert "chat" in kinds and kinds.index("chat") < kinds.index("pong"), kinds
+    assert kinds[-3:] == ["chat", "chat", "pong"], kinds
+    first, second = ann.received[-3:-1]
+    assert (first["via"], first["id"], second["id"]) == ("chats", "c1", "c2")
+    assert (second["seq"], second["ts"]) == (first["seq"] + 1, first["ts"])
+
+
+def test_chats_joins_and_leaves_of_a_turn_reach_everyone_in_one_order(
+    sessions: Sessions, raw: Raw
+) -> None:
+    room = sessions.room()
+    port = port_of(room)
+    bob, carol = raw.connect(port), raw.connect(port)
+    bob.hello("bob")
+    carol.hello("carol")
+    bob.recv_until("join", nick="carol")
+    ann = raw.connect(port)
+    ann.hello("ann")
+    for watcher in (bob, carol):
+        watcher.recv_until("members", members=["host", "bob", "carol", "ann"])
+    start = {id(watcher): len(watcher.received) for watcher in (bob, carol)}
+
+    # Each send is read in one turn: ann's chats then her leaving; dan's joining then his.
+    ann.send_bytes(
+        frame({"t": "chat", "id": "a1", "text": "one"})
+        + frame({"t": "chat", "id": "a2", "text": "two"})
+        + frame({"t": "error", "reason": "left the room"})
+    )
+    bob.recv_until("leave", nick="ann")
+    dan = raw.connect(port)
+    dan.send_bytes(
+        frame({"t": "hello", "nick": "dan", "version": 3})
+        + frame({"t": "chat", "id": "d1", "text": "hi"})
+        + frame({"t": "chat", "id": "d2", "text": "all"})
+    )
+    seen = []
+    for watcher in (bob, carol):
+        watcher.recv_until("members", members=["host", "bob", "carol", "dan"])
+        seen.append(
+            [
+                (m["t"], m.get("id") or m.get("nick") or len(m.get("members", ())))
+                for m in watcher.received[start[id(watcher)] :]
+            ]
+        )
+    assert (
+        seen[0]
+        == seen[1]
+        == [
+            ("chat", "a1"),
+            ("chat", "a2"),
+            ("leave", "ann"),
+            ("members", 3),
+            ("join", "dan"),
+            ("chat", "d1"),
+            ("chat", "d2"),
+            ("members", 4),
+        ]
+    )
+    room.wait_for(ChatReceived, lambda e: e.id == "d2")
+    assert [e.id for e in room.of_type(ChatReceived)] == ["a1", "a2", "d1", "d2"]
 
 
 def test_burst_of_frames_in_one_send_is_relayed_whole_and_in_order(
@@ -167,7 +230,7 @@ def test_burst_of_frames_in_one_send_is_relayed_whole_and_in_order(
     port = port_of(sessions.room())
     bob = sessions.joined(port, "bob")
     burst = raw.connect(port)
-    data = frame({"t": "hello", "nick": "burst", "version": 2}) + b"".join(
+    data = frame({"t": "hello", "nick": "burst", "version": 3}) + b"".join(
         frame({"t": "chat", "id": f"b{n}", "text": f"line {n}"}) for n in range(50)
     )
     burst.send_bytes(data)  # 粘包: 51 frames glued together in one sendall
@@ -179,7 +242,25 @@ def test_burst_of_frames_in_one_send_is_relayed_whole_and_in_order(
     echoes = [burst.recv_until("chat") for _ in range(50)]
     assert [e["id"] for e in echoes] == [f"b{n}" for n in range(50)]
     assert [e["seq"] for e in echoes] == sorted(e["seq"] for e in echoes)
-    assert {e["sender"] for e in echoes} == {"burst"}
+    assert {(e["sender"], e["via"]) for e in echoes} == {("burst", "chats")}
+
+
+def test_big_chats_of_one_turn_go_out_in_frames_under_the_limit(
+    sessions: Sessions, raw: Raw
+) -> None:
+    port = port_of(sessions.room())
+    bob = sessions.joined(port, "bob")  # its decoder refuses any frame over the limit
+    big = raw.connect(port)
+    big.hello("big")
+    texts = [f"{n:02d}" + "字" * (MAX_TEXT_LENGTH - 2) for n in range(12)]  # 96 KB each
+    big.send_bytes(
+        b"".join(frame({"t": "chat", "id": f"g{n}", "text": t}) for n, t in enumerate(texts))
+    )
+    got = [bob.wait_for(ChatReceived, lambda e: e.id.startswith("g")) for _ in texts]
+    assert [e.text for e in got] == texts
+    echoes = [big.recv_until("chat") for _ in texts]
+    assert [e["seq"] for e in echoes] == list(range(echoes[0]["seq"], echoes[0]["seq"] + 12))
+    assert bob.of_type(SessionEnded) == []
 
 
 def test_frames_cut_into_single_bytes_still_arrive(sessions: Sessions, raw: Raw) -> None:
@@ -187,7 +268,7 @@ def test_frames_cut_into_single_bytes_still_arrive(sessions: Sessions, raw: Raw)
     bob = sessions.joined(port, "bob")
     slow = raw.connect(port)
     slow.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    data = frame({"t": "hello", "nick": "slow", "version": 2})
+    data = frame({"t": "hello", "nick": "slow", "version": 3})
     data += frame({"t": "chat", "id": "s1", "text": "one byte at a time — 一字一字"})
     for index in range(len(data)):
         slow.send_bytes(data[index : index + 1])
@@ -235,22 +316,25 @@ def test_rejoining_client_replaces_its_old_connection_and_gets_what_it_missed(
     port = port_of(room)
     bob = sessions.joined(port, "bob", reconnect=None)
     old = raw.connect(port)
-    old.send(t="hello", nick="ann", version=2, client_id="ann-1")
+    old.send(t="hello", nick="ann", version=3, client_id="ann-1")
     room_id = old.recv_until("welcome")["room_id"]
     assert room_id
     chat_between(bob, room, "m1", "first")
     seen = old.recv_until("chat", id="m1")["seq"]
+    chat_between(bob, room, "m2", "while ann's link is down")
     old.send(t="chat", id="a1", text="from ann")
     bob.wait_for(ChatReceived, lambda e: e.id == "a1")
     old.recv_until("chat", id="a1")  # its echo
-    chat_between(bob, room, "m2", "while ann's link is down")
     chat_between(room, bob, "h3", "the host too")
 
     new = raw.connect(port)  # the old connection is still open: the room has not noticed
-    new.send(t="hello", nick="ann", version=2, client_id="ann-1", room_id=room_id, last_seq=seen)
+    new.send(t="hello", nick="ann", version=3, client_id="ann-1", room_id=room_id, last_seq=seen)
     assert new.recv_until("welcome")["nick"] == "ann"  # not "ann (2)"
     missed = [new.recv_until("chat") for _ in range(2)]  # not its own "a1"
     assert [(m["id"], m["sender"]) for m in missed] == [("m2", "bob"), ("h3", "host")]
+    # Numbered as they were (a gap where its own was): whole chat messages, not a block.
+    assert [m["seq"] for m in missed] == [seen + 1, seen + 3]
+    assert all("via" not in m and m["ts"] > 1000.0 for m in missed), missed
     assert "rejoined" in room.wait_for(PeerLeft, lambda e: e.nick == "ann").reason
     old.read_to_end()  # closed by the room
 
@@ -335,15 +419,18 @@ def test_error_frame_quotes_the_offending_type_as_sent(sessions: Sessions, raw: 
     )
 
 
-def test_wrong_protocol_version_is_refused(sessions: Sessions, raw: Raw) -> None:
+@pytest.mark.parametrize("version", [2, 4])
+def test_wrong_protocol_version_is_refused(sessions: Sessions, raw: Raw, version: int) -> None:
     room = sessions.room()
     port = port_of(room)
-    future = raw.connect(port)
-    future.send(t="hello", nick="future", version=3)
-    closing = future.read_to_end()
+    other = raw.connect(port)
+    other.send(t="hello", nick="other", version=version)
+    closing = other.read_to_end()
     assert closing and closing[0]["t"] == "error"
-    assert "version 2" in closing[0]["reason"]
-    room.wait_for(Notice, lambda e: "version 3" in e.text)
+    assert closing[0]["reason"] == (
+        f"speaks protocol version {version}, this room speaks version 3"
+    ), closing[0]["reason"]
+    room.wait_for(Notice, lambda e: f"version {version}," in e.text)
     assert room.of_type(PeerJoined) == []
 
 

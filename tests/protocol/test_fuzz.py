@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import struct
 from typing import Any
@@ -10,11 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gui_chat.protocol import (
-    CHAT_START,
+    HEADER,
     MAX_DATAGRAM_SIZE,
     MAX_FRAME_SIZE,
     Ack,
     Chat,
+    ChatBlockWriter,
+    Chats,
     Connection,
     FrameDecoder,
     FrameTooLargeError,
@@ -24,17 +27,16 @@ from gui_chat.protocol import (
     Ping,
     Pong,
     RemoteProtocolError,
-    decode_body,
     decode_datagram,
     decode_message,
     encode_datagram,
     encode_frame,
     encode_message,
-    message_from_body,
+    item_start,
+    json_content,
     plain_chat,
-    stamped_chat_start,
 )
-from gui_chat.protocol.messages import MAX_ID_LENGTH, MESSAGE_TYPES
+from gui_chat.protocol.messages import MAX_ID_LENGTH, MESSAGE_TYPES, decode_body
 from tests.support.frames import cut
 
 FUZZ = settings(max_examples=300, deadline=None, database=None)
@@ -55,10 +57,13 @@ json_values = st.recursive(
     ),
     max_leaves=10,
 )
-field_names = sorted({"t", "nick", "room", "members", "version", "id", "text", "sender", "ts"})
+field_names = sorted(
+    {"t", "nick", "room", "members", "version", "id", "text", "sender", "ts", "seq", "chats"}
+)
 field_values = (
     json_scalars
     | st.lists(json_scalars, max_size=3)
+    | st.lists(st.lists(st.text(max_size=6) | json_scalars, max_size=4), max_size=3)
     | st.text(max_size=60)
     | st.lists(st.text(max_size=10), max_size=5)
     | st.integers(min_value=-5, max_value=2**32)
@@ -131,6 +136,7 @@ GOOD_PAYLOADS = [
         Pong(),
         Ack(id="1"),
         Chat(id="2", text="你好 🎉 <b>x</b>", sender="bob", ts=3.5),
+        Chats(ts=3.5, seq=7, chats=(("bob", "3", "你好"), ("张三", "4", "<b>x</b>"))),
         Members(members=("a", "张三")),
     )
 ]
@@ -142,6 +148,8 @@ BAD_PAYLOADS = [
     b'{"t":"xyz"}',
     b'{"t":"chat","id":1,"text":"x"}',
     b'{"t":"chat","id":"1","text":"x","ts":NaN}',
+    b'{"t":"chats","ts":1,"seq":1,"chats":[["a","1"]]}',
+    b'{"t":"chats","ts":1,"seq":0,"chats":[["a","1","x"]]}',
     b"\xff\xfe",
     b"[" * 5000,
 ]
@@ -336,36 +344,96 @@ chat_bodies = st.one_of(
 )
 
 
-@FUZZ
-@given(chat_bodies)
-def test_plain_chat_accepts_only_what_the_full_check_makes_a_plain_chat(
-    body: dict[str, Any],
-) -> None:
-    try:
-        message: Message | None = message_from_body(body)
-    except RemoteProtocolError:
-        message = None
-    plain = plain_chat(body)
-    is_plain = isinstance(message, Chat) and set(body) == {"t", "id", "text"}
-    if is_plain:
-        assert isinstance(message, Chat)
-        assert plain == (message.id, message.text)
-    else:
-        assert plain is None
+def _compact(body: dict[str, Any]) -> bytes:
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8", "surrogatepass")  # a lone surrogate: bytes that are not UTF-8
+
+
+# Chats spelled the usual way with any bytes or characters inside the quotes, and
+# chat-like bodies spelled the way a client would.
+chat_payloads = st.one_of(
+    chat_bodies.map(_compact),
+    st.builds(
+        lambda raw_id, raw_text: b'{"t":"chat","id":"%s","text":"%s"}' % (raw_id, raw_text),
+        st.binary(max_size=70),
+        st.binary(max_size=70),
+    ),
+    st.builds(
+        lambda message_id, text: f'{{"t":"chat","id":"{message_id}","text":"{text}"}}'.encode(
+            "utf-8", "surrogatepass"
+        ),
+        st.text(max_size=MAX_ID_LENGTH + 2),
+        st.text(max_size=50),
+    ),
+)
 
 
 @FUZZ
-@given(chats, st.text(min_size=1, max_size=40), st.floats(0, 1e12), st.integers(1, 2**31 - 1))
-def test_a_stamped_chat_reads_as_the_chat_with_the_rooms_fields(
-    chat: Chat, nick: str, ts: float, seq: int
+@given(chat_payloads)
+def test_plain_chat_accepts_only_what_the_decoder_reads_as_a_plain_chat(payload: bytes) -> None:
+    plain = plain_chat(payload)
+    if plain is None:
+        return  # the room decodes it in full, which judges it
+    message_id, text = plain
+    assert decode_message(payload) == Chat(message_id, text)
+    assert set(json.loads(payload)) == {"t", "id", "text"}
+    # relayed as they are: JSON spells them the same way again
+    assert (message_id, text) == (json_content(message_id), json_content(text))
+
+
+@FUZZ
+@given(st.text(max_size=MAX_ID_LENGTH), st.text(max_size=300))
+def test_plain_chat_reads_what_a_client_sends_unless_it_needs_escapes(
+    message_id: str, text: str
 ) -> None:
     try:
-        payload = encode_message(Chat(chat.id, chat.text))
+        payload = encode_message(Chat(message_id, text))
     except LocalProtocolError:
         return  # e.g. a lone surrogate: never sent
-    assert payload.startswith(CHAT_START)
-    stamped = stamped_chat_start(nick, ts) + b"%d," % seq + payload[len(CHAT_START) :]
-    assert decode_message(stamped) == Chat(chat.id, chat.text, sender=nick, ts=ts, seq=seq)
+    needs_escape = any(char in '"\\' or char < " " for char in message_id + text)
+    assert plain_chat(payload) == (None if needs_escape else (message_id, text))
+
+
+chat_items = st.tuples(st.text(max_size=8), st.text(max_size=8), st.text(max_size=40))
+#: Small frames, so that blocks are split often; the largest item drawn fits in one.
+SMALL_FRAME = 1024
+
+
+@FUZZ
+@given(
+    st.lists(chat_items, min_size=1, max_size=40),
+    st.floats(0, 1e12),
+    st.integers(1, 2**31 - 100),
+)
+def test_written_blocks_read_as_the_chats_written(
+    items: list[tuple[str, str, str]], ts: float, seq: int
+) -> None:
+    items = [item for item in items if not any(_has_lone_surrogate(part) for part in item)]
+    writer = ChatBlockWriter(max_frame_size=SMALL_FRAME)
+    for number, (sender, message_id, text) in enumerate(items):
+        writer.add(
+            item_start(sender), json_content(message_id), json_content(text), seq + number, ts
+        )
+    decoder = FrameDecoder(max_size=SMALL_FRAME)
+    frames = writer.take()
+    assert writer.size == 0 and writer.take() == []
+    blocks = [decode_message(payload) for payload in decoder.feed(b"".join(frames))]
+    assert decoder.pending == 0 and len(blocks) == len(frames)
+    read = [item for block in blocks for item in block.chats]  # type: ignore[attr-defined]
+    assert read == items
+    first = seq
+    for block, frame in zip(blocks, frames, strict=True):
+        assert isinstance(block, Chats) and (block.seq, block.ts) == (first, ts)
+        first += len(block.chats)
+        assert frame == encode_frame(encode_message(block))  # as compact as the encoder
+        assert HEADER.unpack_from(frame)[0] <= SMALL_FRAME
+    for block, after in itertools.pairwise(blocks):  # split only where the next did not fit
+        merged = Chats(ts, block.seq, (*block.chats, after.chats[0]))
+        assert len(encode_message(merged)) > SMALL_FRAME
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    return any("\ud800" <= char <= "\udfff" for char in text)
 
 
 @FUZZ

@@ -13,6 +13,7 @@ from gui_chat.protocol import (
     Ack,
     Announce,
     Chat,
+    Chats,
     Error,
     Hello,
     Joined,
@@ -63,6 +64,7 @@ ALL_MESSAGES: list[Message] = [
     Hello(nick="alice", client_id="c1", room_id="r1", last_seq=42),
     Welcome(nick="a", room="r", room_id="r1"),
     Chat(id="m3", text="relayed", sender="bob", ts=1.0, seq=7),
+    Chats(ts=1_700_000_000.125, seq=8, chats=(("bob", "m4", "one"), ("张三", "m5", "两"))),
     Announce(kind="room", name="大厅", nick="host", port=50007, members=3, instance="i1"),
     Query(instance="i2"),
 ]
@@ -90,7 +92,7 @@ def _body(**fields: object) -> bytes:
 
 def test_every_type_is_covered() -> None:
     assert {type(m) for m in ALL_MESSAGES} == set(MESSAGE_TYPES.values())
-    assert len(MESSAGE_TYPES) == 12
+    assert len(MESSAGE_TYPES) == 13
 
 
 @pytest.mark.parametrize("message", ALL_MESSAGES, ids=lambda m: type(m).__name__)
@@ -138,6 +140,7 @@ def test_wire_names() -> None:
         "hello",
         "welcome",
         "chat",
+        "chats",
         "ack",
         "join",
         "leave",

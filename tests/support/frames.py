@@ -14,14 +14,34 @@ def frame(message: dict[str, Any] | bytes) -> bytes:
     return struct.pack("!I", len(payload)) + payload
 
 
+def unpack_chats(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """A ``chats`` block as the ``chat`` messages it stands for, each marked
+    ``"via": "chats"``; any other message as itself."""
+    if message.get("t") != "chats":
+        return [message]
+    ts, seq = message["ts"], message["seq"]
+    return [
+        {
+            "t": "chat",
+            "sender": sender,
+            "id": id_,
+            "text": text,
+            "ts": ts,
+            "seq": seq + n,
+            "via": "chats",
+        }
+        for n, (sender, id_, text) in enumerate(message["chats"])
+    ]
+
+
 def error_frames(data: bytes) -> list[dict[str, Any]]:
-    """The whole frames at the start of ``data``, decoded."""
+    """The whole frames at the start of ``data``, decoded (blocks of chats unpacked)."""
     messages = []
     while len(data) >= 4:
         (size,) = struct.unpack("!I", data[:4])
         if len(data) < 4 + size:
             break
-        messages.append(json.loads(data[4 : 4 + size].decode("utf-8")))
+        messages += unpack_chats(json.loads(data[4 : 4 + size].decode("utf-8")))
         data = data[4 + size :]
     return messages
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 import socket
 import struct
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from gui_chat.protocol import PROTOCOL_VERSION
+
 from . import LOCALHOST, WAIT
-from .frames import frame
+from .frames import frame, unpack_chats
 
 
 class RawPeer:
@@ -23,8 +26,10 @@ class RawPeer:
     def __init__(self, sock: socket.socket, timeout: float = WAIT) -> None:
         self.sock = sock
         self.sock.settimeout(timeout)
-        #: Every message received, pings included, in order.
+        #: Every message received, pings included, in order; a ``chats`` block as the
+        #: chats it holds (see :func:`unpack_chats`).
         self.received: list[dict[str, Any]] = []
+        self._unpacked: deque[dict[str, Any]] = deque()  # the rest of a block
 
     @property
     def address(self) -> str:
@@ -41,7 +46,7 @@ class RawPeer:
 
     def hello(self, nick: str) -> dict[str, Any]:
         """Say hello and return the room's welcome."""
-        self.send(t="hello", nick=nick, version=2)
+        self.send(t="hello", nick=nick, version=PROTOCOL_VERSION)
         return self.recv_until("welcome")
 
     # receiving
@@ -57,14 +62,17 @@ class RawPeer:
         return data
 
     def recv_message(self) -> dict[str, Any] | None:
-        """The next message, or ``None`` when the other side closed the connection."""
-        header = self._recv_exactly(4)
-        if header is None:
-            return None
-        (size,) = struct.unpack("!I", header)
-        payload = self._recv_exactly(size)
-        assert payload is not None, "connection closed after a frame header"
-        message = json.loads(payload.decode("utf-8"))
+        """The next message, or ``None`` when the other side closed the connection; the
+        chats of a ``chats`` block come one by one, as ``chat`` messages."""
+        if not self._unpacked:
+            header = self._recv_exactly(4)
+            if header is None:
+                return None
+            (size,) = struct.unpack("!I", header)
+            payload = self._recv_exactly(size)
+            assert payload is not None, "connection closed after a frame header"
+            self._unpacked.extend(unpack_chats(json.loads(payload.decode("utf-8"))))
+        message = self._unpacked.popleft()
         self.received.append(message)
         return message
 
