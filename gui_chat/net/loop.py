@@ -1,9 +1,13 @@
 """The event loop every session runs on: one thread, one selector, woken at once.
 
 The owner runs :meth:`SessionLoop.run` on a thread of its own. Other threads talk to
-the loop only through :meth:`call_soon` and :meth:`stop`, which queue the call and
-write a byte to a socket pair the selector watches — so the loop sleeps while idle and
-still reacts at once to an outgoing message or a stop.
+the loop only through :meth:`call_soon`, :meth:`send_soon` and :meth:`stop`, which queue
+the call and write a byte to a socket pair the selector watches — so the loop sleeps
+while idle and still reacts at once to an outgoing message or a stop.
+
+A message sent while the loop sleeps with nothing queued does not wait for the loop
+thread to wake: :meth:`send_soon` runs its turn on the calling thread, holding the
+lock the loop thread holds whenever it is not asleep, and the message leaves at once.
 """
 
 from __future__ import annotations
@@ -53,6 +57,11 @@ class SessionLoop:
         self._events: list[SessionEvent] = []
         self._turn_waiters: list[threading.Event] = []  # set when the turn is over
         self._lock = threading.Lock()
+        # Held by the loop thread except while it sleeps in select(); a thread sending
+        # while the loop sleeps runs that turn itself under it (see send_soon).
+        self._turn_lock = threading.Lock()
+        self._asleep = False  # in select(), with the turn lock released
+        self._failure: Exception | None = None  # raised in a turn run elsewhere
         self._closed = False
         self._stop_requested = False
         self._ran = False
@@ -70,14 +79,24 @@ class SessionLoop:
     def send_soon(self, message_id: str, function: Callable[..., Any], *args: Any) -> bool:
         """Run ``function(message_id, *args)``, which sends a chat message, on the loop.
 
-        If the session ends before it runs, the message is reported as ChatFailed.
+        If the loop is asleep with nothing queued, the call and the end of its turn run
+        at once on this thread, so the message leaves before this returns. If the session
+        ends before it runs, the message is reported as ChatFailed.
         """
+        if self._run_turn_here(function, (message_id, *args)):
+            return True
         with self._lock:
             if self._closed:
                 return False
             self._calls.append((function, (message_id, *args), message_id))
             self._wake_locked()
         return True
+
+    @property
+    def asleep(self) -> bool:
+        """Whether the loop thread waits in select() with nothing queued."""
+        with self._lock:
+            return self._asleep and not self._calls
 
     def wait_for_turn(self, timeout: float) -> bool:
         """Block until the loop has run what was queued so far and sent what that wrote
@@ -87,6 +106,8 @@ class SessionLoop:
         work: the loop thread gets the interpreter at once and the message leaves now,
         not after the waiting thread's next GIL hand-over.
         """
+        if self.asleep:
+            return True  # nothing waits for the loop thread: what was sent has left
         done = threading.Event()
         return self.call_soon(self._turn_waiters.append, done) and done.wait(timeout)
 
@@ -104,6 +125,31 @@ class SessionLoop:
                 return
             self._closed = True
         self._release()
+
+    def _run_turn_here(self, function: Callable[..., Any], args: tuple[Any, ...]) -> bool:
+        """Run one turn (``function(*args)``, then the end of the turn) on this thread
+        if the loop thread sleeps with nothing queued; ``False`` if it could not.
+
+        A failure is handed to the loop thread, which ends the session with it as if it
+        had happened there.
+        """
+        if not self._turn_lock.acquire(blocking=False):
+            return False  # the loop thread is at work (or this is the loop thread)
+        try:
+            with self._lock:
+                if not self._asleep or self._calls or self._closed or self._stop_requested:
+                    return False
+            try:
+                function(*args)
+                self.end_of_turn()
+            except Exception as exc:  # SessionOver, NetError or a bug: the loop's to say
+                self._failure = exc
+                with self._lock:
+                    self._wake_locked()
+            self._deliver_events()
+            return True
+        finally:
+            self._turn_lock.release()
 
     # ----- hooks for subclasses -----------------------------------------------------------
     def open(self) -> None:
@@ -144,13 +190,14 @@ class SessionLoop:
                 return
             self._ran = True
         end = SessionEnded()
+        self._turn_lock.acquire()
         try:
             self.open()
             self._deliver_events()
             next_tick = time.monotonic() + self.tick_interval
             while not self._stop_requested:
                 timeout = max(0.0, next_tick - time.monotonic())
-                for key, mask in self._selector.select(timeout):
+                for key, mask in self._sleep(timeout):
                     key.data(mask)
                 self._run_calls()
                 now = time.monotonic()
@@ -184,6 +231,24 @@ class SessionLoop:
             self._release()
             self.emit(end)
             self._deliver_events()
+            self._turn_lock.release()
+
+    def _sleep(self, timeout: float) -> list[tuple[selectors.SelectorKey, int]]:
+        """Wait in select() with the turn lock released; raise what a turn run on
+        another thread meanwhile failed with."""
+        with self._lock:
+            self._asleep = True
+        self._turn_lock.release()
+        try:
+            ready = self._selector.select(timeout)
+        finally:
+            self._turn_lock.acquire()
+            with self._lock:
+                self._asleep = False
+        if self._failure is not None:
+            failure, self._failure = self._failure, None
+            raise failure
+        return ready
 
     def _run_calls(self) -> None:
         while True:

@@ -24,12 +24,21 @@ SIDE = 10  # between a bubble and the view's edge
 _EDGE = 2  # around a bubble's picture, for the outline's antialiased edge
 #: Bytes of painted bubbles kept for repainting (a few screens full).
 PICTURE_CACHE_BYTES = 4 * 1024 * 1024
+#: Messages arriving at once that make a burst, whose bubbles are painted directly.
+BURST = 8
 
 #: CJK, emoji and other scripts, from this code point on, may come in fallback fonts
 #: taller than Latin text.
 _FIRST_TALL_SCRIPT = "\u2e80"
 _CONTROL_PICTURES = {code: 0x2400 + code for code in range(32) if chr(code) not in "\n\t"}
 _CONTROL_PICTURES[0x7F] = 0x2421
+# Flags combined once: combining them costs a Python call each time
+_SELECTED = QStyle.StateFlag.State_Selected
+_HEADER_FLAGS = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextSingleLine
+_BODY_FLAGS = Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere
+_CENTRED_BODY_FLAGS = _BODY_FLAGS | Qt.AlignmentFlag.AlignHCenter
+#: Rows shown as a centred line, not a bubble with a header.
+_LINE_KINDS = (EntryKind.SYSTEM, EntryKind.ERROR)
 
 
 def shown_text(text: str) -> tuple[str, bool]:
@@ -64,7 +73,7 @@ class _Layout:
     more: str
     line_height: int  # of the small header and "more" lines
     font: QFont  # of the body
-    painted: bool = False  # once: from the second time on it is painted from a picture
+    painted: bool = False  # directly, once, as part of a burst (see ChatDelegate.paint)
 
 
 class PictureCache:
@@ -145,7 +154,7 @@ class ChatDelegate(QStyledItemDelegate):
                 more = self.tr("… {0:,} characters in all — double-click to read everything")
                 more = more.format(len(entry.text))
         stamp = time.strftime("%H:%M:%S", time.localtime(entry.ts))
-        if entry.kind in (EntryKind.SYSTEM, EntryKind.ERROR):
+        if entry.kind in _LINE_KINDS:
             header = ""
             text_width = max(40, width - 2 * SIDE)
         else:
@@ -234,11 +243,17 @@ class ChatDelegate(QStyledItemDelegate):
         return self._layout(entry, option, model.hex_view).size
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        """Copy the bubble's picture, painting it first if there is none.
+
+        The rows of a burst (a flood) mostly scroll away after one paint: the first
+        time, they are painted directly, and get a picture only if painted again.
+        """
         entry = self._entry(index)
-        layout = self._layout(entry, option, index.model().hex_view)
+        model = index.model()
+        layout = self._layout(entry, option, model.hex_view)
         palette = option.palette
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        if not layout.painted:  # painted once, perhaps never again (a flood): directly
+        selected = bool(option.state & _SELECTED)
+        if not layout.painted and model.last_append_size >= BURST:
             layout.painted = True
             painter.save()
             bubble = layout.bubble.translated(option.rect.topLeft())
@@ -326,15 +341,13 @@ class ChatDelegate(QStyledItemDelegate):
             painter.setPen(header_colour)
             painter.drawText(
                 QRect(inner.left(), inner.top(), inner.width(), line),
-                Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextSingleLine,
+                _HEADER_FLAGS,
                 layout.header,
             )
             inner.setTop(inner.top() + line)
         painter.setFont(layout.font)
         painter.setPen(text_colour)
-        body_flags = Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere
-        if entry.kind in (EntryKind.SYSTEM, EntryKind.ERROR):
-            body_flags |= Qt.AlignmentFlag.AlignHCenter
+        body_flags = _CENTRED_BODY_FLAGS if entry.kind in _LINE_KINDS else _BODY_FLAGS
         body_rect = QRect(inner)
         if layout.more:
             body_rect.setBottom(inner.bottom() - line)

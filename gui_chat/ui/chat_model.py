@@ -74,6 +74,8 @@ class ChatModel(QAbstractListModel):
         self.hex_view = False
         #: Set by the view: while it shows the newest rows, old rows may leave it.
         self.following = True
+        #: How many entries the last :meth:`append` brought (a burst is painted cheaply).
+        self.last_append_size = 0
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._entries)
@@ -135,6 +137,7 @@ class ChatModel(QAbstractListModel):
         """
         if not entries:
             return
+        self.last_append_size = len(entries)
         position = self._first_position + len(self._entries)
         for offset, entry in enumerate(entries):
             entry.position = position + offset

@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from gui_chat.net.events import SessionEvent
 from gui_chat.net.loop import EventSink, SessionLoop
@@ -76,8 +76,14 @@ class SessionWorker(QObject):
         self._runner = _Runner(self.session)
         self._runner.moveToThread(self._thread)
         self._thread.started.connect(self._runner.run)
-        self._runner.events_ready.connect(self._deliver)
+        # Queued even when emitted on the GUI thread (a message sent while the loop
+        # sleeps is sent from there): events never arrive in the middle of a send.
+        self._runner.events_ready.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._started = False
+        self._next_batch = QTimer(self)  # hands over the events left after a batch
+        self._next_batch.setSingleShot(True)
+        self._next_batch.setInterval(0)
+        self._next_batch.timeout.connect(self._deliver)
 
     def start(self) -> None:
         """Start the session thread (once)."""
@@ -120,15 +126,18 @@ class SessionWorker(QObject):
     def _deliver(self, everything: bool = False) -> None:
         """Hand the waiting events to the GUI, at most :data:`MAX_BATCH` at a time.
 
-        The rest are handed over on the next turn of the event loop, so timers, input and
-        painting get their turn between two batches however long a flood goes on.
+        The rest are handed over by a zero timer, not a queued call: queued calls go
+        before timers, so the view's layout, its painting and other timers get their turn
+        between two batches however long a flood goes on.
         """
         with self._lock:
             size = len(self._pending) if everything else MAX_BATCH
             events = self._pending[:size]
             del self._pending[:size]
-            self._signal_queued = bool(self._pending)
-        if self._signal_queued:
-            QTimer.singleShot(0, self._deliver)  # after what else is waiting
+            self._signal_queued = True  # no new signal while the GUI works on these
         if events:
             self.events.emit(events)
+        with self._lock:
+            self._signal_queued = bool(self._pending)
+        if self._signal_queued:
+            self._next_batch.start()

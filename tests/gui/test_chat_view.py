@@ -1,4 +1,4 @@
-"""The chat view: bubbles painted once and reused, and the rows the view keeps."""
+"""The chat view: bubbles painted once and copied, and the rows the view keeps."""
 
 import time
 
@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QImage, QPalette
 from PySide6.QtWidgets import QApplication
 
-from gui_chat.ui.chat_delegate import PictureCache
+from gui_chat.ui.chat_delegate import BURST, PictureCache
 from gui_chat.ui.chat_model import (
     MAX_ROWS,
     TRIM_STEP,
@@ -66,15 +66,28 @@ def _shot(view: ChatView) -> QImage:
     return view.viewport().grab().toImage()
 
 
-def test_repaints_copy_pictures_that_look_like_the_bubbles_painted_first(make_view):
+def test_each_bubble_is_painted_once_and_copied_on_repaints(make_view):
     view, _model = make_view(_entries())
     pictures = view.itemDelegate()._pictures
-    first = _shot(view)  # painted directly; a picture is kept from the second time on
+    first = _shot(view)
+    assert len(pictures) == 4  # one picture per bubble
+    for _ in range(3):
+        assert _shot(view) == first
+    assert len(pictures) == 4
+
+
+def test_a_burst_is_painted_directly_and_copied_when_painted_again(make_view):
+    now = time.time()
+    burst = [ChatEntry(EntryKind.PEER, f"flood {i}", now, sender="eve") for i in range(BURST)]
+    view, _model = make_view(burst, size=(420, 800))  # no scroll bar comes and goes
+    pictures = view.itemDelegate()._pictures
+    first = _shot(view)
+    assert len(pictures) == 0  # a flood's rows mostly scroll away after one paint
+    assert _shot(view) == first  # painted again: from pictures, looking the same
+    copied = len(pictures)
+    assert copied > 0
     assert _shot(view) == first
-    painted = len(pictures)
-    assert painted == 4  # one picture per bubble
-    assert _shot(view) == first
-    assert len(pictures) == painted
+    assert len(pictures) == copied
 
 
 def test_a_delivery_mark_paints_the_bubble_again(make_view):
