@@ -59,9 +59,9 @@ class ChatView(QListView):
         self.setLayoutMode(QListView.LayoutMode.Batched)
         self.setBatchSize(LAYOUT_BATCH)
         self._paints_below = PaintsBelow(self)
-        bar = self.verticalScrollBar()
-        for widget in (bar, bar.parentWidget()):  # the bar and the box Qt keeps it in
-            self._paints_below.cover(widget)
+        # The bar fills the box Qt keeps it in, so covering the bar is enough (naming
+        # the box would make PySide build every widget class it has not built yet).
+        self._paints_below.cover(self.verticalScrollBar())
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setWordWrap(True)
         self.setUniformItemSizes(False)
