@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui_chat.protocol import MAX_NICK_LENGTH
+from gui_chat.protocol.names import MAX_NICK_LENGTH
 from gui_chat.protocol.raw import ENCODINGS
 from gui_chat.ui.lan import lan_ipv4_addresses
 from gui_chat.ui.preferences import Preferences

@@ -9,6 +9,7 @@ the bundled icon. Run only them with ``pytest -m packaging``; skip them with
 
 from __future__ import annotations
 
+import ast
 import logging
 import os
 import struct
@@ -164,7 +165,13 @@ def onedir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     folder = out / "dist" / PROJECT["name"]
     assert folder.is_dir(), f"no {folder} after the build:\n{result.stderr[-3000:]}"
+    (out / "build.log").write_text(result.stdout + result.stderr)
     return folder
+
+
+def _build_log(folder: Path) -> str:
+    """What PyInstaller printed while building ``folder`` (warnings and errors)."""
+    return (folder.parents[1] / "build.log").read_text()
 
 
 def _executable(folder: Path) -> Path:
@@ -238,3 +245,65 @@ def test_built_app_carries_shibokens_support_compiled(onedir: Path) -> None:
     assert not list(support.rglob("*.py")), "only compiled files are needed"
     # The .pyi generator (a PySide developer tool) is shipped empty.
     assert (support / "signature" / "lib" / "pyi_generator.pyc").stat().st_size < 1024
+
+
+@pytest.mark.packaging
+@pytest.mark.timeout(BUILD_TIMEOUT + RUN_TIMEOUT)
+def test_built_app_carries_the_chinese_codecs(onedir: Path) -> None:
+    """The raw mode offers GBK and GB18030: their codecs are bundled."""
+    for module in ("_codecs_cn", "_multibytecodec"):
+        assert list(onedir.rglob(f"{module}.*")), module
+
+
+@pytest.mark.packaging
+@pytest.mark.timeout(BUILD_TIMEOUT + RUN_TIMEOUT)
+def test_built_app_gets_shibokens_support_patched(onedir: Path) -> None:
+    """build.spec's changes to Shiboken's support modules all found their code."""
+    assert "left as is" not in _build_log(onedir)
+
+
+@pytest.mark.packaging
+@pytest.mark.timeout(BUILD_TIMEOUT + RUN_TIMEOUT)
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the read-ahead is Linux only")
+def test_built_app_lists_what_a_start_reads(onedir: Path) -> None:
+    internal = _internal(onedir)
+    entries = [
+        line.split(" ", 3) for line in (internal / "gui_chat_preload.txt").read_text().splitlines()
+    ]
+    paths = [path for *_, path in entries]
+    for needed in (
+        "PySide6/QtCore.abi3.so",
+        "PySide6/Qt/lib/libQt6Core.so.6",
+        "PySide6/Qt/lib/libQt6Gui.so.6",
+        "PySide6/Qt/lib/libQt6Widgets.so.6",
+        "PySide6/Qt/plugins/platforms/libqoffscreen.so",
+        "PySide6/Qt/plugins/platforms/libqxcb.so",
+    ):
+        assert needed in paths, needed
+    assert paths.index("PySide6/Qt/lib/libQt6Core.so.6") < paths.index(
+        "PySide6/Qt/lib/libQt6Widgets.so.6"
+    ), "listed in the order a start loads them"
+    for tag, offset, length, path in entries:
+        assert tag in ("*", "offscreen", "xcb", "wayland"), tag
+        assert int(offset) >= 0 and int(length) >= 0
+        if not path.startswith("/"):
+            assert (internal / path).is_file(), path
+    # Loaded on first use, not at start.
+    assert not [p for p in paths if "libQt6Network" in p or "QtNetwork" in p]
+    # ICU's 30 MB data library: only its ELF header and its end.
+    assert [(o, n) for _, o, n, p in entries if "libicudata" in p and n == "0" and o == "0"] == []
+
+
+def test_early_imports_are_ones_a_start_makes_anyway() -> None:
+    """The read-ahead hook imports these early; a start must import them anyway."""
+    spec = ast.parse((ROOT / "build.spec").read_text())
+    early = next(
+        ast.literal_eval(node.value)
+        for node in spec.body
+        if isinstance(node, ast.Assign)
+        and any(getattr(target, "id", None) == "EARLY_IMPORTS" for target in node.targets)
+    )
+    code = "import sys, gui_chat.__main__, gui_chat.app; print(' '.join(sys.modules))"
+    result = _run([sys.executable, "-c", code], env=_app_env())
+    assert result.returncode == 0, result.stderr
+    assert set(early) <= set(result.stdout.split()), set(early) - set(result.stdout.split())
