@@ -24,13 +24,21 @@ class PaintsBelow(QObject):
     background of the nearest widget below that paints one, then paint themselves.
     """
 
-    def cover(self, widget: QWidget) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._beneath: dict[QWidget, QWidget] = {}
+
+    def cover(self, widget: QWidget, beneath: QWidget) -> None:
+        """Cover ``widget``; ``beneath`` is an ancestor of it: the search for a
+        background starts there (naming a parent whose class PySide does not know
+        makes it build every widget class it has not built yet, 15–20 ms)."""
+        self._beneath[widget] = beneath
         widget.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget):
-            below = watched.parentWidget()
+        if event.type() == QEvent.Type.Paint and watched in self._beneath:
+            below: QWidget | None = self._beneath[watched]
             while below is not None and not (below.autoFillBackground() or below.isWindow()):
                 below = below.parentWidget()
             if below is not None:
@@ -59,9 +67,9 @@ class ChatView(QListView):
         self.setLayoutMode(QListView.LayoutMode.Batched)
         self.setBatchSize(LAYOUT_BATCH)
         self._paints_below = PaintsBelow(self)
-        # The bar fills the box Qt keeps it in, so covering the bar is enough (naming
-        # the box would make PySide build every widget class it has not built yet).
-        self._paints_below.cover(self.verticalScrollBar())
+        # The bar fills the box Qt keeps it in (which paints nothing): covering the bar
+        # is enough, and the background comes from the view or what holds it.
+        self._paints_below.cover(self.verticalScrollBar(), beneath=self)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setWordWrap(True)
         self.setUniformItemSizes(False)
