@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import functools
 import time
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMargins, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import QStyledItemDelegate
 
 from gui_chat.ui.chat_model import ChatEntry, Delivery, EntryKind
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+# QFont, QStyle and QStyleOptionViewItem are imported where they are used: naming one
+# makes PySide build all of its enums (20 ms for the three), and the window shows
+# before any bubble is laid out or painted.
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -33,7 +43,6 @@ _FIRST_TALL_SCRIPT = "\u2e80"
 _CONTROL_PICTURES = {code: 0x2400 + code for code in range(32) if chr(code) not in "\n\t"}
 _CONTROL_PICTURES[0x7F] = 0x2421
 # Flags combined once: combining them costs a Python call each time
-_SELECTED = QStyle.StateFlag.State_Selected
 _HEADER_FLAGS = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextSingleLine
 _BODY_FLAGS = Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere
 _CENTRED_BODY_FLAGS = _BODY_FLAGS | Qt.AlignmentFlag.AlignHCenter
@@ -199,6 +208,8 @@ class ChatDelegate(QStyledItemDelegate):
         key = (base.key(), as_hex)
         cached = self._font_cache.get(key)
         if cached is None:
+            from PySide6.QtGui import QFont
+
             font = QFont(base)
             if as_hex:
                 font.setFamily("monospace")
@@ -212,6 +223,8 @@ class ChatDelegate(QStyledItemDelegate):
         key = base.key()
         small = self._small_fonts.get(key)
         if small is None:
+            from PySide6.QtGui import QFont
+
             small = self._small_fonts[key] = QFont(base)
             small.setPointSizeF(max(6.0, base.pointSizeF() * 0.85))
         return small
@@ -252,7 +265,7 @@ class ChatDelegate(QStyledItemDelegate):
         model = index.model()
         layout = self._layout(entry, option, model.hex_view)
         palette = option.palette
-        selected = bool(option.state & _SELECTED)
+        selected = bool(option.state & self._selected_flag())
         if not layout.painted and model.last_append_size >= BURST:
             layout.painted = True
             painter.save()
@@ -268,6 +281,13 @@ class ChatDelegate(QStyledItemDelegate):
             self._pictures.put(key, picture)
         top_left = option.rect.topLeft() + layout.bubble.topLeft()
         painter.drawPixmap(top_left.x() - _EDGE, top_left.y() - _EDGE, picture)
+
+    @staticmethod
+    @functools.cache
+    def _selected_flag() -> QStyle.StateFlag:
+        from PySide6.QtWidgets import QStyle
+
+        return QStyle.StateFlag.State_Selected
 
     def _picture(
         self,
