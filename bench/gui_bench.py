@@ -553,16 +553,17 @@ def run_latency_processes(count: int, warmup: int, budget: float) -> dict[str, A
     """The three paths with every window in a process of its own."""
     result: dict[str, Any] = {}
     agents: list[AgentProcess] = []
+
+    def started(mode: str, nick: str, remote_port: int = 0) -> tuple[AgentProcess, str]:
+        """A window process, once it has bound or joined; what it said then."""
+        agent = AgentProcess(mode, nick, remote_port)
+        agents.append(agent)  # closed at the end even if it never starts
+        return agent, agent.wait_for("joined" if mode == "join" else "bound", SETUP_TIMEOUT)
+
     try:
-        host = AgentProcess("host", "host")
-        agents.append(host)
-        port = int(host.wait_for("bound", SETUP_TIMEOUT))
-        alice = AgentProcess("join", "alice", port)
-        agents.append(alice)
-        alice.wait_for("joined", SETUP_TIMEOUT)
-        bob = AgentProcess("join", "bob", port)
-        agents.append(bob)
-        bob.wait_for("joined", SETUP_TIMEOUT)
+        host, port = started("host", "host")
+        alice, _ = started("join", "alice", int(port))
+        bob, _ = started("join", "bob", int(port))
         deadline = time.monotonic() + SETUP_TIMEOUT
         while True:
             alice.command("people")
@@ -577,12 +578,8 @@ def run_latency_processes(count: int, warmup: int, budget: float) -> dict[str, A
         result["tcp_client_to_client"] = measure_path_between(
             alice, bob, "c2c", count, warmup, budget
         )
-        udp_a = AgentProcess("udp", "udp-a")
-        agents.append(udp_a)
-        port_a = int(udp_a.wait_for("bound", SETUP_TIMEOUT))
-        udp_b = AgentProcess("udp", "udp-b", port_a)
-        agents.append(udp_b)
-        udp_b.wait_for("bound", SETUP_TIMEOUT)
+        udp_a, port_a = started("udp", "udp-a")
+        udp_b, _ = started("udp", "udp-b", int(port_a))
         result["udp"] = measure_path_between(udp_b, udp_a, "udp", count, warmup, budget)
     finally:
         result["teardown"] = [agent.close() for agent in agents]

@@ -25,7 +25,7 @@ from gui_chat.net.stream import Backoff
 from gui_chat.protocol import MAX_TEXT_LENGTH
 from tests.support import LOCALHOST
 from tests.support.frames import frame
-from tests.support.sessions import Sessions, port_of
+from tests.support.sessions import Session, Sessions, port_of
 from tests.support.sockets import Raw, RawPeer, RawServer
 
 
@@ -45,6 +45,16 @@ def welcomed(raw: Raw, server: RawServer, nick: str = "guest") -> RawPeer:
     assert_hello(peer.recv_message(), nick)
     peer.send(t="welcome", nick=nick, room="by hand", members=["host", nick], version=3)
     return peer
+
+
+def alice_sent_m1(sessions: Sessions, raw: Raw) -> tuple[Session, RawPeer]:
+    """A client "alice" in a hand-played room, having sent the chat ``m1`` ("mine")."""
+    server = raw.server()
+    client = sessions.client(server.port, "alice")
+    room = welcomed(raw, server, "alice")
+    client.wait_for(Connected)
+    client.loop.send_chat("m1", "mine")  # type: ignore[attr-defined]
+    return client, room
 
 
 # ----- connecting -------------------------------------------------------------------------
@@ -188,11 +198,7 @@ def test_messages_typed_before_the_welcome_follow_the_hello_in_order(
 def test_the_echo_of_our_own_chat_confirms_it_and_is_not_shown(
     sessions: Sessions, raw: Raw
 ) -> None:
-    server = raw.server()
-    client = sessions.client(server.port, "alice")
-    room = welcomed(raw, server, "alice")
-    client.wait_for(Connected)
-    client.loop.send_chat("m1", "mine")  # type: ignore[attr-defined]
+    client, room = alice_sent_m1(sessions, raw)
     assert room.recv_until("chat")["id"] == "m1"
     room.send(t="chat", id="m1", text="mine", sender="bob", ts=1.5, seq=1)  # same id, not ours
     room.send(t="chat", id="m1", text="mine", sender="alice", ts=1.5, seq=2)  # the echo
@@ -209,11 +215,7 @@ def test_the_echo_of_our_own_chat_confirms_it_and_is_not_shown(
 def test_a_block_of_chats_is_shown_chat_by_chat_and_confirms_our_own(
     sessions: Sessions, raw: Raw
 ) -> None:
-    server = raw.server()
-    client = sessions.client(server.port, "alice")
-    room = welcomed(raw, server, "alice")
-    client.wait_for(Connected)
-    client.loop.send_chat("m1", "mine")  # type: ignore[attr-defined]
+    client, room = alice_sent_m1(sessions, raw)
     assert room.recv_until("chat")["id"] == "m1"  # a client still sends a plain chat
     room.send(
         t="chats",
