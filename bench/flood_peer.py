@@ -15,6 +15,7 @@ the window for the interpreter.
 from __future__ import annotations
 
 import argparse
+import random
 import socket
 import sys
 import threading
@@ -42,8 +43,15 @@ def flood_bytes(count: int) -> tuple[bytes, bytes]:
     except ImportError:
         PROTOCOL_VERSION = 1  # noqa: N806 - an older checkout (bench.run --code)
     hello = frame({"t": "hello", "nick": NICK, "version": PROTOCOL_VERSION})
+    ids = random.Random(count)  # 32 random hex digits, as a gui_chat client's uuid4().hex
     chats = b"".join(
-        frame({"t": "chat", "id": f"f{i}", "text": f"flood {i:06d} lorem ipsum dolor sit amet"})
+        frame(
+            {
+                "t": "chat",
+                "id": f"{ids.getrandbits(128):032x}",
+                "text": f"flood {i:06d} lorem ipsum dolor sit amet",
+            }
+        )
         for i in range(count)
     )
     return hello, chats

@@ -2,7 +2,8 @@
 
 A conversation is named by a key such as ``room 192.168.1.5:50007`` or
 ``udp 192.168.1.7:50008``. Each batch of messages is committed as it is shown, so
-a crash loses nothing that was on screen. The schema carries a version
+a crash loses nothing that was on screen; the log is copied into the file by a thread
+of its own (:mod:`gui_chat.store.checkpoint`). The schema carries a version
 (``PRAGMA user_version``) and is migrated step by step on open.
 """
 
@@ -14,7 +15,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+from gui_chat.store.checkpoint import Checkpointer
+
+SCHEMA_VERSION = 2
+#: Rows written between two checkpoints (about 100 bytes each: a few hundred pages).
+CHECKPOINT_ROWS = 2000
 
 # Migration N takes a database from version N-1 to N.
 _MIGRATIONS: dict[int, str] = {
@@ -32,6 +37,12 @@ _MIGRATIONS: dict[int, str] = {
         );
         CREATE INDEX messages_by_conversation ON messages (conversation, id);
         CREATE INDEX messages_by_message_id ON messages (message_id) WHERE message_id != '';
+    """,
+    # Only the user's own messages are looked up by id (to mark them delivered); an
+    # index over every peer's random ids made each stored row five times dearer.
+    2: """
+        DROP INDEX messages_by_message_id;
+        CREATE INDEX own_messages_by_message_id ON messages (message_id) WHERE kind = 'own';
     """,
 }
 
@@ -63,9 +74,12 @@ class History:
             self._db = sqlite3.connect(path, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer does it
             self._migrate()
         except (OSError, sqlite3.Error) as exc:
             raise HistoryError(f"the history in {path} cannot be opened: {exc}") from None
+        self._checkpointer = Checkpointer(path)
+        self._rows_since_checkpoint = 0
 
     @property
     def schema_version(self) -> int:
@@ -86,7 +100,14 @@ class History:
             self._db.execute("COMMIT")
 
     def close(self) -> None:
+        self._checkpointer.stop()
         self._db.close()
+
+    def _written(self, rows: int) -> None:
+        self._rows_since_checkpoint += rows
+        if self._rows_since_checkpoint >= CHECKPOINT_ROWS:
+            self._rows_since_checkpoint = 0
+            self._checkpointer.request()
 
     # ----- writing ------------------------------------------------------------------------
     def add(self, conversation: str, messages: Sequence[tuple]) -> range:
@@ -107,16 +128,21 @@ class History:
                     [value for message in chunk for value in (conversation, *message)],
                 )
             last = self._db.execute("SELECT last_insert_rowid()").fetchone()[0]
+        self._written(len(messages))
         return range(last - len(messages) + 1, last + 1)
 
     def update_text(self, row: int, text: str) -> None:
         """Replace the text of stored row ``row`` (a raw message that kept arriving)."""
         self._db.execute("UPDATE messages SET text = ? WHERE id = ?", (text, row))
+        self._written(1)
 
     def set_delivery(self, message_id: str, delivery: str) -> None:
+        """Mark the user's own message ``message_id`` (sending, delivered, failed)."""
         self._db.execute(
-            "UPDATE messages SET delivery = ? WHERE message_id = ?", (delivery, message_id)
+            "UPDATE messages SET delivery = ? WHERE kind = 'own' AND message_id = ?",
+            (delivery, message_id),
         )
+        self._written(1)
 
     def clear(self, conversation: str | None = None) -> None:
         """Forget one conversation, or everything."""

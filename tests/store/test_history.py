@@ -6,7 +6,14 @@ import sqlite3
 
 import pytest
 
-from gui_chat.store.history import SCHEMA_VERSION, History, HistoryError, export_lines
+from gui_chat.store.history import (
+    _MIGRATIONS,
+    CHECKPOINT_ROWS,
+    SCHEMA_VERSION,
+    History,
+    HistoryError,
+    export_lines,
+)
 
 
 def _message(n: int, text: str = "", sender: str = "ann") -> tuple:
@@ -28,6 +35,44 @@ def test_a_file_from_a_newer_version_is_left_untouched(tmp_path):
     db.close()
     with pytest.raises(HistoryError, match="newer version"):
         History(path)
+
+
+def _indexes(path) -> set[str]:
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()
+    db.close()
+    return {name for (name,) in rows}
+
+
+def test_a_version_1_file_keeps_its_messages_and_indexes_only_own_ids(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.executescript(_MIGRATIONS[1])
+        db.execute(
+            "INSERT INTO messages (conversation, ts, kind, sender, text, message_id, delivery) "
+            "VALUES ('room a', 1.0, 'own', 'me', 'hi', 'm1', 'sending')"
+        )
+        db.execute("PRAGMA user_version = 1")
+    db.close()
+    history = History(path)
+    assert history.schema_version == SCHEMA_VERSION == 2
+    history.set_delivery("m1", "delivered")
+    assert [(m.text, m.delivery) for m in history.recent("room a")] == [("hi", "delivered")]
+    history.close()
+    indexes = _indexes(path)
+    assert "own_messages_by_message_id" in indexes
+    assert "messages_by_message_id" not in indexes
+
+
+def test_the_log_is_checkpointed_by_its_own_thread(qtbot, tmp_path):
+    history = History(tmp_path / "h.sqlite3")
+    assert history._db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    history.add("room a", [_message(n) for n in range(CHECKPOINT_ROWS)])
+    qtbot.waitUntil(lambda: history._checkpointer.checkpoints == 1)
+    history.close()
+    with sqlite3.connect(tmp_path / "h.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM messages").fetchone()[0] == CHECKPOINT_ROWS
+    db.close()
 
 
 def test_recent_and_older_pages(tmp_path):
@@ -55,8 +100,9 @@ def test_search_is_case_blind_and_takes_wildcards_literally(tmp_path):
 def test_delivery_updates_and_clearing(tmp_path):
     history = History(tmp_path / "h.sqlite3")
     history.add("room a", [(1.0, "own", "me", "", "hi", "m1", "sending")])
+    history.add("room a", [(2.0, "peer", "ann", "", "same id", "m1", "")])
     history.set_delivery("m1", "delivered")
-    assert history.recent("room a")[0].delivery == "delivered"
+    assert [m.delivery for m in history.recent("room a")] == ["delivered", ""]
     history.add("room b", [_message(1)])
     history.clear("room a")
     assert history.recent("room a") == [] and len(history.recent("room b")) == 1
