@@ -294,15 +294,41 @@ def test_built_app_lists_what_a_start_reads(onedir: Path) -> None:
     assert [(o, n) for _, o, n, p in entries if "libicudata" in p and n == "0" and o == "0"] == []
 
 
-def test_early_imports_are_ones_a_start_makes_anyway() -> None:
-    """The read-ahead hook imports these early; a start must import them anyway."""
+@pytest.mark.packaging
+@pytest.mark.timeout(BUILD_TIMEOUT + RUN_TIMEOUT)
+def test_built_app_stores_its_python_modules_uncompressed(onedir: Path) -> None:
+    """A start reads its modules as they are, without inflating them."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    pyz = CArchiveReader(str(_executable(onedir))).open_embedded_archive("PYZ.pyz")
+    for name in ("argparse", "gui_chat.app", "gui_chat.ui.main_window"):
+        _typecode, _offset, stored = pyz.toc[name]
+        assert stored >= len(pyz.extract(name, raw=True)), name
+
+
+def _spec_constant(name: str) -> object:
+    """The value of a constant assigned at the top level of build.spec."""
     spec = ast.parse((ROOT / "build.spec").read_text())
-    early = next(
+    return next(
         ast.literal_eval(node.value)
         for node in spec.body
         if isinstance(node, ast.Assign)
-        and any(getattr(target, "id", None) == "EARLY_IMPORTS" for target in node.targets)
+        and any(getattr(target, "id", None) == name for target in node.targets)
     )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="lazy binding is a POSIX dlopen mode")
+def test_startup_hook_turns_the_collector_off_and_binds_lazily() -> None:
+    hook = _spec_constant("STARTUP_HOOK_SOURCE")
+    check = "print(gc.isenabled(), sys.getdlopenflags() & (os.RTLD_NOW | os.RTLD_LAZY))"
+    result = _run([sys.executable, "-c", f"{hook}\n{check}"], env=_app_env())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", str(os.RTLD_LAZY)]
+
+
+def test_early_imports_are_ones_a_start_makes_anyway() -> None:
+    """The read-ahead hook imports these early; a start must import them anyway."""
+    early = _spec_constant("EARLY_IMPORTS")
     code = "import sys, gui_chat.__main__, gui_chat.app; print(' '.join(sys.modules))"
     result = _run([sys.executable, "-c", code], env=_app_env())
     assert result.returncode == 0, result.stderr
