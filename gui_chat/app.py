@@ -46,7 +46,10 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication with the app's name and icon (reused if one exists)."""
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     os.environ.setdefault(NO_GUI_THREAD_POOL_ENV, "1")
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(theme.with_fusion_style(argv if argv is not None else sys.argv))
+        theme.mark_fusion_from_start(app)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_NAME)

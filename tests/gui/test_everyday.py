@@ -9,12 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from gui_chat.store.history import History
 from gui_chat.ui.chat_model import EntryKind
 from gui_chat.ui.session_settings import Mode
-from gui_chat.ui.theme import is_dark
+from gui_chat.ui.theme import _light_palette, is_dark
 
 
 def _chat_in_a_room(open_window, state_dir: Path, lines: list[str]) -> None:
@@ -108,7 +109,8 @@ import os, socket, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from pathlib import Path
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
 from gui_chat.ui.main_window import MainWindow
 from gui_chat.ui.options import AppOptions
 from gui_chat.ui.session_settings import Mode
@@ -224,6 +226,38 @@ def test_dark_and_light_themes_apply(open_window):
         assert not is_dark(QApplication.palette())
     finally:
         window.window.set_theme("light")
+
+
+def test_the_light_theme_is_fusions_light_palette_with_our_accents(qapp):
+    ours, fusion = _light_palette(), QStyleFactory.create("Fusion").standardPalette()
+    differ = {
+        (group.name, role.name)
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Disabled)
+        for role in QPalette.ColorRole
+        if role.name not in ("NoRole", "NColorRoles")
+        and ours.color(group, role) != fusion.color(group, role)
+    }
+    assert differ == {
+        ("Active", "Highlight"),
+        ("Active", "Accent"),
+        ("Active", "AlternateBase"),
+        ("Disabled", "AlternateBase"),
+    }
+
+
+def test_a_new_application_starts_in_the_fusion_style():
+    """Made by Qt from the arguments, whatever the environment asks for."""
+    code = (
+        "from gui_chat.app import create_application\n"
+        "app = create_application(['gui_chat'])\n"
+        "print(app.style().name())"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_STYLE_OVERRIDE="Windows")
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["fusion"]
 
 
 def test_discovery_stays_off_when_the_command_line_says_so(open_window):
