@@ -13,7 +13,7 @@ from PySide6.QtCore import QMargins, QModelIndex, QObject, QPersistentModelIndex
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QStyledItemDelegate
 
-from gui_chat.ui.chat_model import ChatEntry, Delivery, EntryKind
+from gui_chat.ui.chat_model import ChatEntry, ChatModel, Delivery, EntryKind
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QFont
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 # before any bubble is laid out or painted.
 
 Index = QModelIndex | QPersistentModelIndex
+#: The body font and its metrics, the small font and its metrics.
+_Fonts = tuple["QFont", QFontMetrics, "QFont", QFontMetrics]
 
 MAX_SHOWN_CHARS = 2000
 MAX_SHOWN_BYTES = 512  # in the hex view
@@ -34,8 +36,6 @@ SIDE = 10  # between a bubble and the view's edge
 _EDGE = 2  # around a bubble's picture, for the outline's antialiased edge
 #: Bytes of painted bubbles kept for repainting (a few screens full).
 PICTURE_CACHE_BYTES = 4 * 1024 * 1024
-#: Messages arriving at once that make a burst, whose bubbles are painted directly.
-BURST = 8
 
 #: CJK, emoji and other scripts, from this code point on, may come in fallback fonts
 #: taller than Latin text.
@@ -67,6 +67,7 @@ def shown_hex(data: bytes) -> tuple[str, bool]:
     return hex_dump(data[:MAX_SHOWN_BYTES]), len(data) > MAX_SHOWN_BYTES
 
 
+@functools.lru_cache(maxsize=256)
 def nick_colour(nick: str, dark: bool) -> QColor:
     """A colour that stays the same for a nickname, readable on the background."""
     hue = zlib.crc32(nick.encode("utf-8")) % 360
@@ -82,7 +83,8 @@ class _Layout:
     more: str
     line_height: int  # of the small header and "more" lines
     font: QFont  # of the body
-    painted: bool = False  # directly, once, as part of a burst (see ChatDelegate.paint)
+    small_font: QFont  # of the header and "more" lines
+    painted: bool = False  # once, directly (see ChatDelegate.paint_entry)
 
 
 class PictureCache:
@@ -126,9 +128,9 @@ class ChatDelegate(QStyledItemDelegate):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._font_cache: dict[tuple[str, bool], tuple[QFont, QFontMetrics, QFontMetrics]] = {}
-        self._small_fonts: dict[str, QFont] = {}
-        #: Bubbles painted once and copied on repaints; keyed by layout (text, width,
+        #: The fonts made from the view's font (for text, for hex dumps) and that font.
+        self._fonts_of: dict[bool, tuple[QFont, _Fonts]] = {}
+        #: Bubbles painted again are copied from these; keyed by layout (text, width,
         #: language, hex view) and the look (selection, delivery, mention, palette, scale).
         self._pictures = PictureCache()
 
@@ -148,7 +150,7 @@ class ChatDelegate(QStyledItemDelegate):
         if cached is not None:
             return cached
         as_hex = hex_view and entry.raw is not None
-        font, metrics, small_metrics = self._fonts(option.font, as_hex)
+        font, metrics, small_font, small_metrics = self._fonts(option.font, as_hex)
         more = ""
         if as_hex:
             assert entry.raw is not None
@@ -197,37 +199,29 @@ class ChatDelegate(QStyledItemDelegate):
             more,
             line_height,
             font,
+            small_font,
         )
         if len(entry.layout_cache) > 4:
             entry.layout_cache.clear()
         entry.layout_cache[width] = layout
         return layout
 
-    def _fonts(self, base: QFont, as_hex: bool) -> tuple[QFont, QFontMetrics, QFontMetrics]:
-        """Body font, its metrics and the small header font's metrics (cached)."""
-        key = (base.key(), as_hex)
-        cached = self._font_cache.get(key)
-        if cached is None:
-            from PySide6.QtGui import QFont
+    def _fonts(self, base: QFont, as_hex: bool) -> _Fonts:
+        """The fonts for the view's font ``base``, made again when it changes."""
+        known = self._fonts_of.get(as_hex)
+        if known is not None and known[0] == base:
+            return known[1]
+        from PySide6.QtGui import QFont
 
-            font = QFont(base)
-            if as_hex:
-                font.setFamily("monospace")
-                font.setStyleHint(QFont.StyleHint.Monospace)
-            small = self._small_font(base)
-            cached = self._font_cache[key] = (font, QFontMetrics(font), QFontMetrics(small))
-        return cached
-
-    def _small_font(self, base: QFont) -> QFont:
-        """The font of headers and "more" lines (cached)."""
-        key = base.key()
-        small = self._small_fonts.get(key)
-        if small is None:
-            from PySide6.QtGui import QFont
-
-            small = self._small_fonts[key] = QFont(base)
-            small.setPointSizeF(max(6.0, base.pointSizeF() * 0.85))
-        return small
+        font = QFont(base)
+        if as_hex:
+            font.setFamily("monospace")
+            font.setStyleHint(QFont.StyleHint.Monospace)
+        small = QFont(base)
+        small.setPointSizeF(max(6.0, base.pointSizeF() * 0.85))
+        fonts = (font, QFontMetrics(font), small, QFontMetrics(small))
+        self._fonts_of[as_hex] = (QFont(base), fonts)
+        return fonts
 
     @staticmethod
     def _text_size(metrics: QFontMetrics, text: str, width: int) -> tuple[int, int]:
@@ -242,42 +236,48 @@ class ChatDelegate(QStyledItemDelegate):
         rect = metrics.boundingRect(QRect(0, 0, width, 1_000_000), flags, text)
         return rect.width(), rect.height()
 
-    @staticmethod
-    def _entry(index: Index) -> ChatEntry:
-        return index.model().entry(index.row())  # straight from the model: no QVariant
+    def row_height(self, entry: ChatEntry, option: QStyleOptionViewItem, hex_view: bool) -> int:
+        """The height of ``entry``'s row in a view ``option.rect.width()`` wide."""
+        cached = entry.layout_cache.get(option.rect.width())  # the usual case comes first
+        if cached is None:
+            cached = self._layout(entry, option, hex_view)
+        return cached.size.height()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        # called for every row each time the view lays out: the cached case comes first
         model = index.model()
-        entry = model.entry(index.row())
+        entry = model.entry(index.row())  # straight from the model: no QVariant
         cached = entry.layout_cache.get(option.rect.width())
         if cached is not None:
             return cached.size
         return self._layout(entry, option, model.hex_view).size
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        """Copy the bubble's picture, painting it first if there is none.
-
-        The rows of a burst (a flood) mostly scroll away after one paint: the first
-        time, they are painted directly, and get a picture only if painted again.
-        """
-        entry = self._entry(index)
         model = index.model()
+        self.paint_entry(painter, option, model.entry(index.row()), model)
+
+    def paint_entry(
+        self, painter: QPainter, option: QStyleOptionViewItem, entry: ChatEntry, model: ChatModel
+    ) -> None:
+        """Paint the bubble directly the first time, then copy it from a picture.
+
+        The view scrolls by moving the pixels it has shown, so most bubbles are painted
+        once; a bubble painted again (scrolled back to, selected…) gets a picture.
+        """
         layout = self._layout(entry, option, model.hex_view)
         palette = option.palette
         selected = bool(option.state & self._selected_flag())
-        if not layout.painted and model.last_append_size >= BURST:
+        if not layout.painted:
             layout.painted = True
             painter.save()
             bubble = layout.bubble.translated(option.rect.topLeft())
-            self._paint_bubble(painter, entry, layout, bubble, palette, selected, option.font)
+            self._paint_bubble(painter, entry, layout, bubble, palette, selected)
             painter.restore()
             return
         ratio = painter.device().devicePixelRatioF()
         key = (layout, selected, entry.delivery, entry.mention, palette.cacheKey(), ratio)
         picture = self._pictures.get(key)
         if picture is None:
-            picture = self._picture(entry, layout, palette, selected, option.font, ratio)
+            picture = self._picture(entry, layout, palette, selected, ratio)
             self._pictures.put(key, picture)
         top_left = option.rect.topLeft() + layout.bubble.topLeft()
         painter.drawPixmap(top_left.x() - _EDGE, top_left.y() - _EDGE, picture)
@@ -295,7 +295,6 @@ class ChatDelegate(QStyledItemDelegate):
         layout: _Layout,
         palette: QPalette,
         selected: bool,
-        base_font: QFont,
         ratio: float,
     ) -> QPixmap:
         """The bubble painted once on the view's background, with a small margin."""
@@ -306,7 +305,7 @@ class ChatDelegate(QStyledItemDelegate):
         painter = QPainter(picture)
         try:
             bubble = QRect(_EDGE, _EDGE, layout.bubble.width(), layout.bubble.height())
-            self._paint_bubble(painter, entry, layout, bubble, palette, selected, base_font)
+            self._paint_bubble(painter, entry, layout, bubble, palette, selected)
         finally:
             painter.end()
         return picture
@@ -319,7 +318,6 @@ class ChatDelegate(QStyledItemDelegate):
         bubble: QRect,
         palette: QPalette,
         selected: bool,
-        base_font: QFont,
     ) -> None:
         dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -351,7 +349,7 @@ class ChatDelegate(QStyledItemDelegate):
         painter.setBrush(fill)
         painter.drawRoundedRect(bubble, 8, 8)
         inner = bubble.adjusted(PAD, PAD, -PAD, -PAD)
-        small = self._small_font(base_font)
+        small = layout.small_font
         line = layout.line_height
         if layout.header:
             painter.setFont(small)

@@ -56,10 +56,10 @@ TRIM_STEP = 20
 class ChatModel(QAbstractListModel):
     """Chat entries in order; new ones are appended, older ones are prepended.
 
-    QListView lays every row out again after each insert, so the view holds at most
-    about :data:`MAX_ROWS` rows while it follows the newest message; older entries move
-    to a scrollback list in memory (nothing is dropped) and come back, a page at a
-    time, when the user scrolls up (:meth:`restore_older`).
+    While the view follows the newest message it holds at most about :data:`MAX_ROWS`
+    rows, so that laying them all out again (on a resize, a new language…) stays
+    cheap; older entries move to a scrollback list in memory (nothing is dropped) and
+    come back, a page at a time, when the user scrolls up (:meth:`restore_older`).
 
     Each entry knows its position (row + the number of rows ever above the first), so
     the row of an own message is found in constant time.
@@ -74,8 +74,6 @@ class ChatModel(QAbstractListModel):
         self.hex_view = False
         #: Set by the view: while it shows the newest rows, old rows may leave it.
         self.following = True
-        #: How many entries the last :meth:`append` brought (a burst is painted cheaply).
-        self.last_append_size = 0
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._entries)
@@ -94,6 +92,10 @@ class ChatModel(QAbstractListModel):
 
     def entry(self, row: int) -> ChatEntry:
         return self._entries[row]
+
+    def rows(self, first: int = 0, stop: int | None = None) -> list[ChatEntry]:
+        """The entries of rows ``first`` up to (not including) ``stop``."""
+        return self._entries[first:stop]
 
     def entry_count(self) -> int:
         """How many entries there are, shown or in the scrollback."""
@@ -137,7 +139,6 @@ class ChatModel(QAbstractListModel):
         """
         if not entries:
             return
-        self.last_append_size = len(entries)
         position = self._first_position + len(self._entries)
         for offset, entry in enumerate(entries):
             entry.position = position + offset

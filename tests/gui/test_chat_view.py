@@ -1,13 +1,13 @@
-"""The chat view: bubbles painted once and copied, and the rows the view keeps."""
+"""The chat view: where rows are, what is painted when, and the rows the view keeps."""
 
 import time
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
-from PySide6.QtGui import QImage, QPalette
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
+from PySide6.QtGui import QCursor, QImage, QPalette
 from PySide6.QtWidgets import QApplication
 
-from gui_chat.ui.chat_delegate import BURST, PictureCache
+from gui_chat.ui.chat_delegate import PictureCache
 from gui_chat.ui.chat_model import (
     MAX_ROWS,
     TRIM_STEP,
@@ -66,28 +66,25 @@ def _shot(view: ChatView) -> QImage:
     return view.viewport().grab().toImage()
 
 
-def test_each_bubble_is_painted_once_and_copied_on_repaints(make_view):
+def _newest_row_at_the_bottom(view: ChatView, model: ChatModel) -> bool:
+    """The view laid out the newest row and scrolled to show it at the bottom."""
+    rect = view.visualRect(model.index(model.rowCount() - 1))
+    bar = view.verticalScrollBar()
+    return (
+        rect.isValid() and rect.bottom() < view.viewport().height() and bar.value() == bar.maximum()
+    )
+
+
+def test_a_bubble_is_painted_directly_then_copied_from_its_picture(make_view):
     view, _model = make_view(_entries())
     pictures = view.itemDelegate()._pictures
     first = _shot(view)
+    assert len(pictures) == 0  # the view moves what it has shown: most are painted once
+    assert _shot(view) == first  # painted again: from pictures, looking the same
     assert len(pictures) == 4  # one picture per bubble
     for _ in range(3):
         assert _shot(view) == first
     assert len(pictures) == 4
-
-
-def test_a_burst_is_painted_directly_and_copied_when_painted_again(make_view):
-    now = time.time()
-    burst = [ChatEntry(EntryKind.PEER, f"flood {i}", now, sender="eve") for i in range(BURST)]
-    view, _model = make_view(burst, size=(420, 800))  # no scroll bar comes and goes
-    pictures = view.itemDelegate()._pictures
-    first = _shot(view)
-    assert len(pictures) == 0  # a flood's rows mostly scroll away after one paint
-    assert _shot(view) == first  # painted again: from pictures, looking the same
-    copied = len(pictures)
-    assert copied > 0
-    assert _shot(view) == first
-    assert len(pictures) == copied
 
 
 def test_a_delivery_mark_paints_the_bubble_again(make_view):
@@ -199,7 +196,8 @@ def test_rows_stay_while_the_user_reads_older_ones():
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_the_screen_shows_what_a_full_repaint_would(open_window, qtbot, theme):
-    """Bubbles come from pictures and the scroll bar paints what lies below it: after
+    """The view moves the pixels it has shown, paints new bubbles directly and old ones
+    from pictures, rows leave above, the scroll bar fills its own background: after
     many messages the window's pixels are those of a full, fresh repaint."""
     window = open_window().window
     window.resize(900, 600)
@@ -207,10 +205,10 @@ def test_the_screen_shows_what_a_full_repaint_would(open_window, qtbot, theme):
         window.set_theme(theme)
         model, view = window.model, window.chat_view
         bar = view.verticalScrollBar()
-        for number in range(60):
+        for number in range(2 * (MAX_ROWS + TRIM_STEP) + 10):  # rows leave twice
             text = "the quick brown fox " * (number % 3 + 1)
             model.append([ChatEntry(EntryKind.PEER, text, time.time(), sender="alice")])
-            qtbot.waitUntil(lambda: bar.value() == bar.maximum())
+            qtbot.waitUntil(lambda: _newest_row_at_the_bottom(view, model))
             QApplication.processEvents()
         assert bar.isVisible()
         area = QRect(view.mapTo(window, QPoint(0, 0)), view.size())
@@ -219,3 +217,96 @@ def test_the_screen_shows_what_a_full_repaint_would(open_window, qtbot, theme):
         assert shown == fresh
     finally:
         window.set_theme("light")
+
+
+class _PaintRecorder(QObject):
+    """The areas of the paint events a widget gets."""
+
+    def __init__(self, widget) -> None:
+        super().__init__(widget)
+        self.areas: list[QRect] = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.areas.extend(QRect(area) for area in event.region())
+        return False
+
+
+def _lines(count: int, start: int = 0) -> list[ChatEntry]:
+    now = time.time()
+    return [ChatEntry(EntryKind.PEER, f"line {n}", now, sender="p") for n in range(start, count)]
+
+
+def test_a_new_message_moves_what_is_shown_and_paints_only_itself(make_view, qtbot):
+    view, model = make_view(_lines(30))
+    QCursor.setPos(view.mapToGlobal(QPoint(-20, -20)))  # rows under it are painted again
+    qtbot.waitUntil(lambda: _newest_row_at_the_bottom(view, model))
+    for _ in range(3):
+        QApplication.processEvents()  # everything shown is painted
+    recorder = _PaintRecorder(view.viewport())
+    model.append(_lines(31, 30))
+    qtbot.waitUntil(lambda: _newest_row_at_the_bottom(view, model) and bool(recorder.areas))
+    newest = view.visualRect(model.index(model.rowCount() - 1))
+    assert newest.bottom() == view.viewport().height() - 1
+    assert all(newest.contains(area) for area in recorder.areas)
+
+
+def test_rows_put_above_leave_the_rows_shown_where_they_are(make_view, qtbot):
+    view, model = make_view(_lines(100))  # a flood: only the newest rows are kept
+    qtbot.waitUntil(lambda: _newest_row_at_the_bottom(view, model))
+    restored: list[int] = []
+
+    def older() -> None:
+        restored.append(model.restore_older(10))
+        view.older_loaded(restored[-1])
+
+    view.wants_older.connect(older)
+    top_entry = model.entry(0)
+    view.verticalScrollBar().setValue(0)
+    assert restored == [10]
+    assert model.entry(10) is top_entry
+    assert view.visualRect(model.index(10)).top() == 0  # still at the top of the view
+    first_rows = view.visualRect(model.index(0)).united(view.visualRect(model.index(9)))
+    assert view.verticalScrollBar().value() == first_rows.height()
+
+
+def test_a_row_that_grows_moves_the_rows_below(make_view, qtbot):
+    view, model = make_view(_entries())
+    qtbot.waitUntil(lambda: _newest_row_at_the_bottom(view, model))
+    grown = model.entry(1)
+    height = view.visualRect(model.index(1)).height()
+    grown.text += " and then some more words" * 8
+    model.refresh(grown)
+    assert view.visualRect(model.index(1)).height() > height
+    for row in range(1, model.rowCount() - 1):
+        below = view.visualRect(model.index(row + 1))
+        assert below.top() == view.visualRect(model.index(row)).bottom() + 1
+    fresh_entries = _entries()
+    fresh_entries[1].text = grown.text
+    fresh, fresh_model = make_view(fresh_entries)
+    qtbot.waitUntil(lambda: _newest_row_at_the_bottom(fresh, fresh_model))
+    assert _shot(view) == _shot(fresh)
+
+
+def test_clicks_keys_and_points_find_the_rows(make_view, qtbot):
+    view, model = make_view(_entries(), size=(420, 600))  # every row in view
+    qtbot.waitUntil(lambda: _newest_row_at_the_bottom(view, model))
+    for row in range(model.rowCount()):
+        index = model.index(row)
+        assert view.indexAt(view.visualRect(index).center()) == index
+    below = view.visualRect(model.index(model.rowCount() - 1)).bottom() + 5
+    assert not view.indexAt(QPoint(10, below)).isValid()
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(model.index(1)).center()
+    )
+    assert view.currentIndex().row() == 1
+    assert view.selectionModel().isSelected(model.index(1))
+    assert view.selected_text() == "hello there"
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert view.currentIndex().row() == 2
+    assert view.selected_text() == "ping me, bob"
+    qtbot.keyClick(view, Qt.Key.Key_End)
+    assert view.currentIndex().row() == model.rowCount() - 1
+    qtbot.keyClick(view, Qt.Key.Key_Home)
+    assert view.currentIndex().row() == 0
