@@ -153,6 +153,8 @@ class ChatView(QListView):
         return option
 
     def _heights(self, entries: list[ChatEntry]) -> list[int]:
+        if not entries:  # an empty view shows at start: no style option built for it
+            return []
         option = self._sizing_option()
         hex_view = self._chat_model.hex_view if self._chat_model is not None else False
         height = self._delegate.row_height
