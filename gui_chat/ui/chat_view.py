@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from bisect import bisect_right
+from collections.abc import Iterator
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
@@ -220,12 +222,19 @@ class ChatView(QListView):
             self.scheduleDelayedItemsLayout()
             return
         self._lay_out_all()
+        with self._pixels_held():
+            self._set_range()
+        self.viewport().update()
+
+    @contextlib.contextmanager
+    def _pixels_held(self) -> Iterator[None]:
+        """Scroll without moving the pixels shown: rows moved in the model, not on
+        the screen."""
         self._moving_rows = True
         try:
-            self._set_range()
+            yield
         finally:
             self._moving_rows = False
-        self.viewport().update()
 
     def doItemsLayout(self) -> None:
         self._lay_out_all()
@@ -287,12 +296,9 @@ class ChatView(QListView):
         if not above:
             self._rows_moved()
             return
-        self._moving_rows = True  # the rows shown stay where they are on the screen
-        try:
+        with self._pixels_held():  # the rows shown stay where they are on the screen
             self._set_range()
             self._bar.setValue(value - removed)
-        finally:
-            self._moving_rows = False
 
     def dataChanged(self, top_left: Index, bottom_right: Index, roles: list[int] = ()) -> None:  # type: ignore[override]
         first, last = top_left.row(), bottom_right.row()
@@ -303,11 +309,8 @@ class ChatView(QListView):
                 grown = list(accumulate(heights, initial=tops[first]))
                 shift = grown[-1] - tops[last + 1]
                 tops[first:] = grown + [top + shift for top in tops[last + 2 :]]
-                self._moving_rows = True
-                try:
+                with self._pixels_held():
                     self._set_range()
-                finally:
-                    self._moving_rows = False
                 self.viewport().update()
         QAbstractItemView.dataChanged(self, top_left, bottom_right, list(roles))
 
