@@ -47,6 +47,11 @@ def welcomed(raw: Raw, server: RawServer, nick: str = "guest") -> RawPeer:
     return peer
 
 
+def welcome_alice_to_r1(peer: RawPeer) -> None:
+    """Welcome "alice" to the room ``r1``, one she can rejoin after a lost link."""
+    peer.send(t="welcome", nick="alice", room="by hand", members=["alice"], room_id="r1")
+
+
 def alice_sent_m1(sessions: Sessions, raw: Raw) -> tuple[Session, RawPeer]:
     """A client "alice" in a hand-played room, having sent the chat ``m1`` ("mine")."""
     server = raw.server()
@@ -379,7 +384,7 @@ def test_lost_room_is_rejoined_and_unconfirmed_messages_sent_again(
     hello = first.recv_message()
     assert_hello(hello, "alice")
     assert hello is not None and hello["client_id"]
-    first.send(t="welcome", nick="alice", room="by hand", members=["alice"], room_id="r1")
+    welcome_alice_to_r1(first)
     client.wait_for(Connected)
     first.send(t="chat", id="c1", text="before", sender="bob", seq=1)
     client.wait_for(ChatReceived, lambda e: e.id == "c1")
@@ -404,7 +409,7 @@ def test_lost_room_is_rejoined_and_unconfirmed_messages_sent_again(
         ("a1", "lost in transit"),
         ("a2", "typed while away"),
     ]
-    second.send(t="welcome", nick="alice", room="by hand", members=["alice"], room_id="r1")
+    welcome_alice_to_r1(second)
     second.send(t="chat", id="c1", text="before", sender="bob", seq=1)  # already shown
     second.send(t="chat", id="c2", text="missed", sender="bob", seq=2)
     second.send(t="ack", id="a1")
@@ -423,7 +428,7 @@ def test_after_a_rejoin_the_missed_chats_and_the_next_block_are_shown_once(
     client = sessions.client(server.port, "alice", reconnect=QUICK_RETRY)
     first = raw.accept(server)
     first.recv_until("hello")
-    first.send(t="welcome", nick="alice", room="by hand", members=["alice"], room_id="r1")
+    welcome_alice_to_r1(first)
     client.wait_for(Connected)
     first.send(t="chats", ts=1.5, seq=1, chats=[["bob", "c1", "one"]])
     client.wait_for(ChatReceived, lambda e: e.id == "c1")
@@ -432,7 +437,7 @@ def test_after_a_rejoin_the_missed_chats_and_the_next_block_are_shown_once(
     client.wait_for(Reconnecting)
     second = raw.accept(server)
     assert second.recv_until("hello")["last_seq"] == 1
-    second.send(t="welcome", nick="alice", room="by hand", members=["alice"], room_id="r1")
+    welcome_alice_to_r1(second)
     # What it missed, as a room sends it: whole chats, numbered as they were (2 was its own).
     second.send(t="chat", id="c3", text="three", sender="bob", ts=2.5, seq=3)
     second.send(t="chat", id="c4", text="four", sender="carol", ts=3.5, seq=4)
