@@ -47,6 +47,13 @@ def welcomed(raw: Raw, server: RawServer, nick: str = "guest") -> RawPeer:
     return peer
 
 
+def alice_who_rejoins(sessions: Sessions, raw: Raw) -> tuple[RawServer, Session, RawPeer]:
+    """A hand-played room, a client "alice" that rejoins it quickly, and her first link."""
+    server = raw.server()
+    client = sessions.client(server.port, "alice", reconnect=QUICK_RETRY)
+    return server, client, raw.accept(server)
+
+
 def welcome_alice_to_r1(peer: RawPeer) -> None:
     """Welcome "alice" to the room ``r1``, one she can rejoin after a lost link."""
     peer.send(t="welcome", nick="alice", room="by hand", members=["alice"], room_id="r1")
@@ -378,9 +385,7 @@ def test_room_that_stops_responding(sessions: Sessions, raw: Raw) -> None:
 def test_lost_room_is_rejoined_and_unconfirmed_messages_sent_again(
     sessions: Sessions, raw: Raw
 ) -> None:
-    server = raw.server()
-    client = sessions.client(server.port, "alice", reconnect=QUICK_RETRY)
-    first = raw.accept(server)
+    server, client, first = alice_who_rejoins(sessions, raw)
     hello = first.recv_message()
     assert_hello(hello, "alice")
     assert hello is not None and hello["client_id"]
@@ -424,9 +429,7 @@ def test_lost_room_is_rejoined_and_unconfirmed_messages_sent_again(
 def test_after_a_rejoin_the_missed_chats_and_the_next_block_are_shown_once(
     sessions: Sessions, raw: Raw
 ) -> None:
-    server = raw.server()
-    client = sessions.client(server.port, "alice", reconnect=QUICK_RETRY)
-    first = raw.accept(server)
+    server, client, first = alice_who_rejoins(sessions, raw)
     first.recv_until("hello")
     welcome_alice_to_r1(first)
     client.wait_for(Connected)
