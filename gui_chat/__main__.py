@@ -7,7 +7,7 @@ import gc
 import os
 import sys
 
-from gui_chat import APP_NAME, __version__
+from gui_chat import APP_NAME, __version__, fast_enums
 
 #: Set to 0 to turn discovery off without a command-line flag.
 DISCOVERY_ENV = "GUI_CHAT_DISCOVERY"
@@ -87,6 +87,7 @@ def discovery_enabled(args: argparse.Namespace) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    fast_enums.install()  # before PySide makes its first enum class
     args = build_parser().parse_args(argv)
     if args.command == "serve" or args.self_check:
         gc.enable()  # the packaged app starts with the cycle collector off (build.spec)

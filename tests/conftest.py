@@ -11,6 +11,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # inside network namespaces of their own.
 os.environ["GUI_CHAT_DISCOVERY"] = "0"
 
+from gui_chat import fast_enums
+
+fast_enums.install()  # enum classes are made as the app makes them (gui_chat.__main__)
+
 from collections.abc import Callable, Iterator
 
 import pytest
