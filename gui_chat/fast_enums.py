@@ -51,14 +51,8 @@ class _Kind:
         self.taken = {"mro", ""}.union(*(vars(base) for base in kind.__mro__))
 
 
-_KIND_INFO: dict[type, _Kind] = {}
-
-
-def _kind_info(kind: type) -> _Kind:
-    info = _KIND_INFO.get(kind)
-    if info is None:
-        info = _KIND_INFO[kind] = _Kind(kind)
-    return info
+#: What the general path works out, for each of :data:`KINDS`.
+KIND_INFO = {kind: _Kind(kind) for kind in KINDS}
 
 
 def _plain_pairs(names: Any, taken: set[str]) -> bool:
@@ -95,10 +89,10 @@ def _create(
             module = sys._getframe(2).f_globals["__name__"]
         except (AttributeError, ValueError, KeyError):
             module = None
-    if cls in KINDS and type is None and qualname is None and start == 1 and module:
-        info = _kind_info(cls)
-        if _plain_pairs(names, info.taken):
-            return build(info, class_name, names, module, boundary)
+    info = KIND_INFO.get(cls)
+    plain = info and type is None and qualname is None and start == 1 and module
+    if plain and _plain_pairs(names, info.taken):
+        return build(info, class_name, names, module, boundary)
     return _general_create(
         cls,
         class_name,

@@ -51,7 +51,7 @@ def both_ways(model: type[enum.Enum]) -> tuple[type, type]:
         kind, model.__name__, pairs, module=model.__module__, boundary=keep
     )
     direct = fast_enums.build(
-        fast_enums._kind_info(kind), model.__name__, pairs, model.__module__, keep
+        fast_enums.KIND_INFO[kind], model.__name__, pairs, model.__module__, keep
     )
     return general, direct
 
