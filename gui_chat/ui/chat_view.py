@@ -37,17 +37,6 @@ if TYPE_CHECKING:
 # out or painted.
 
 Index = QModelIndex | QPersistentModelIndex
-#: Changes after which rows are painted with a new option (colours, font, state).
-_CHANGES_OF_LOOK = frozenset(
-    {
-        QEvent.Type.PaletteChange,
-        QEvent.Type.FontChange,
-        QEvent.Type.StyleChange,
-        QEvent.Type.EnabledChange,
-        QEvent.Type.LocaleChange,
-        QEvent.Type.LayoutDirectionChange,
-    }
-)
 _Action = QAbstractItemView.CursorAction
 _Hint = QAbstractItemView.ScrollHint
 
@@ -80,9 +69,6 @@ class ChatView(QListView):
         self._fresh = 0
         self._width = 0  # of the viewport: the rows' width
         self._height = 0  # of the viewport
-        self._sizing: QStyleOptionViewItem | None = None  # the option rows are measured with
-        self._painting: QStyleOptionViewItem | None = None  # the option rows are painted with
-        self._painting_states: tuple = ()  # its state, as is and selected
         self._moving_rows = False  # rows moved in the model, their pixels did not
         self._catch_up_due = False  # asked for on the next turn of the event loop
         self._follow = True
@@ -123,8 +109,6 @@ class ChatView(QListView):
         kind = event.type()
         if kind == QEvent.Type.LanguageChange:
             self.retranslate()
-        if kind in _CHANGES_OF_LOOK:
-            self._painting = None
         super().changeEvent(event)
 
     # ----- following the newest message ---------------------------------------------------
@@ -147,11 +131,9 @@ class ChatView(QListView):
     # ----- layout -------------------------------------------------------------------------
     def _sizing_option(self) -> QStyleOptionViewItem:
         """The option rows are measured with: the view's font and width."""
-        option = self._sizing
-        if option is None:
-            option = self._sizing = _new_option()
-            self.initViewItemOption(option)
-            option.rect = QRect(0, 0, self._width, self._height)
+        option = _new_option()
+        self.initViewItemOption(option)
+        option.rect = QRect(0, 0, self._width, self._height)
         return option
 
     def _heights(self, entries: list[ChatEntry]) -> list[int]:
@@ -166,7 +148,6 @@ class ChatView(QListView):
         """Measure every row again (a new width, font, language, model…)."""
         viewport = self.viewport()
         self._width, self._height = viewport.width(), viewport.height()
-        self._sizing = None
         rows = self._chat_model.rows() if self._chat_model is not None else []
         self._tops = list(accumulate(self._heights(rows), initial=0))
         self._fresh = len(rows)
@@ -331,10 +312,7 @@ class ChatView(QListView):
             rows.extend(range(max(first, rows[-1] + 1) if rows else first, stop))
         if not rows:
             return
-        option = self._painting
-        if option is None:
-            option = self._painting = self._paint_option()
-        state, selected_state = self._painting_states
+        option, state, selected_state = self._paint_option()
         selected = self._selected_rows()
         width, paint, entry = self._width, self._delegate.paint_entry, model.entry
         painter = QPainter(self.viewport())
@@ -345,8 +323,8 @@ class ChatView(QListView):
             paint(painter, option, entry(row), model)
         painter.end()
 
-    def _paint_option(self) -> QStyleOptionViewItem:
-        """The option rows are painted with, until the view's look changes."""
+    def _paint_option(self) -> tuple[QStyleOptionViewItem, object, object]:
+        """The option rows are painted with, its state as is and for a selected row."""
         option = _new_option()
         self.initViewItemOption(option)
         state = option.state
@@ -354,8 +332,7 @@ class ChatView(QListView):
             palette = option.palette
             palette.setCurrentColorGroup(QPalette.ColorGroup.Normal)
             option.palette = palette
-        self._painting_states = (state, state | _state_flags()[1])
-        return option
+        return option, state, state | _state_flags()[1]
 
     def _selected_rows(self) -> set[int]:
         selection = self.selectionModel()
@@ -504,6 +481,13 @@ class ChatView(QListView):
 
 
 def _new_option() -> QStyleOptionViewItem:
+    """A new style option, for one layout or one paint only (it costs 3 µs).
+
+    Reading an option's font, rect or palette gives objects that point into the option.
+    When the cycle collector frees a kept option together with them, PySide can free
+    such a pointer as if it were an object of its own, and the app aborts
+    ("free(): invalid pointer"). An option that is never kept is freed at once instead.
+    """
     from PySide6.QtWidgets import QStyleOptionViewItem
 
     return QStyleOptionViewItem()

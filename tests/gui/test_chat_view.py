@@ -1,11 +1,13 @@
 """The chat view: where rows are, what is painted when, and the rows the view keeps."""
 
+import gc
 import time
+import types
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QCursor, QImage, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 
 from gui_chat.ui.chat_delegate import PictureCache
 from gui_chat.ui.chat_model import (
@@ -145,6 +147,36 @@ def test_the_picture_cache_keeps_within_its_budget():
     cache.get(("bubble", 7))  # used again: the oldest is now 8
     cache.put(("bubble", 10), QPixmap(100, 100))
     assert cache.get(("bubble", 8)) is None and cache.get(("bubble", 7)) is not None
+
+
+def _reachable_from(*roots: object) -> list[object]:
+    """Every object the cycle collector can reach from ``roots`` (modules, classes and the
+    application left out: they lead to everything)."""
+    seen = {id(root) for root in roots}
+    found, queue = [], list(roots)
+    while queue:
+        for child in gc.get_referents(queue.pop()):
+            if id(child) in seen or isinstance(child, (type, types.ModuleType, QApplication)):
+                continue
+            seen.add(id(child))
+            found.append(child)
+            queue.append(child)
+    return found
+
+
+def test_the_view_keeps_no_style_option_once_painted(make_view):
+    """An option kept after its font, rect or palette were read can make the cycle
+    collector free a pointer into the option (the app aborted on exit): options the view
+    makes live for one layout or one paint."""
+    view, model = make_view(_entries())
+    model.append([ChatEntry(EntryKind.PEER, "one more", time.time(), sender="alice")])
+    _shot(view)  # lays out the new row and paints them all
+    kept = [
+        thing
+        for thing in _reachable_from(view, view.itemDelegate())
+        if isinstance(thing, QStyleOptionViewItem)
+    ]
+    assert kept == []
 
 
 def test_a_batch_larger_than_the_view_keeps_its_newest_rows(qtbot):
