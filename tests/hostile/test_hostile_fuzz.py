@@ -24,7 +24,7 @@ import random
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from gui_chat.protocol import (
@@ -207,7 +207,9 @@ def test_valid_looking_frames_give_messages_or_remote_errors_only(
     bodies: list[dict[str, Any]], points: list[int], ascii_only: bool
 ) -> None:
     payloads = [_payload(body, ascii_only) for body in bodies]
-    assert all(len(p) <= MAX_FRAME_SIZE for p in payloads)
+    # 32,000 emoji escaped as \ud83d\ude00 take 384 KB: a frame over the limit is
+    # refused before it is read (test_connection), not decoded.
+    assume(all(len(p) <= MAX_FRAME_SIZE for p in payloads))
     stream = b"".join(encode_frame(p) for p in payloads)
     expected, expected_error = _decode_alone(payloads)
     got, error = _decode_stream(cut(stream, points))
