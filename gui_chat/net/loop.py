@@ -23,6 +23,7 @@ from typing import Any
 
 from gui_chat.net.errors import NetError
 from gui_chat.net.events import ChatFailed, SessionEnded, SessionEvent
+from gui_chat.net.scheduling import prefer_short_slices
 
 log = logging.getLogger("gui_chat.net")
 
@@ -189,6 +190,7 @@ class SessionLoop:
                 self._sink([SessionEnded()])
                 return
             self._ran = True
+        prefer_short_slices()  # this thread wakes for every message and works briefly
         end = SessionEnded()
         self._turn_lock.acquire()
         try:
