@@ -481,7 +481,7 @@ class ChatView(QListView):
 
 
 def _new_option() -> QStyleOptionViewItem:
-    """A new style option, for one layout or one paint only (it costs 3 µs).
+    """A new style option, for one layout or one paint only (it costs a few µs).
 
     Reading an option's font, rect or palette gives objects that point into the option.
     When the cycle collector frees a kept option together with them, PySide can free
