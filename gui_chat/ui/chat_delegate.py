@@ -238,17 +238,11 @@ class ChatDelegate(QStyledItemDelegate):
 
     def row_height(self, entry: ChatEntry, option: QStyleOptionViewItem, hex_view: bool) -> int:
         """The height of ``entry``'s row in a view ``option.rect.width()`` wide."""
-        cached = entry.layout_cache.get(option.rect.width())  # the usual case comes first
-        if cached is None:
-            cached = self._layout(entry, option, hex_view)
-        return cached.size.height()
+        return self._layout(entry, option, hex_view).size.height()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         model = index.model()
         entry = model.entry(index.row())  # straight from the model: no QVariant
-        cached = entry.layout_cache.get(option.rect.width())
-        if cached is not None:
-            return cached.size
         return self._layout(entry, option, model.hex_view).size
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:

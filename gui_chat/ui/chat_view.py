@@ -106,8 +106,7 @@ class ChatView(QListView):
         self.viewport().update()
 
     def changeEvent(self, event: QEvent) -> None:
-        kind = event.type()
-        if kind == QEvent.Type.LanguageChange:
+        if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
 
@@ -131,8 +130,7 @@ class ChatView(QListView):
     # ----- layout -------------------------------------------------------------------------
     def _sizing_option(self) -> QStyleOptionViewItem:
         """The option rows are measured with: the view's font and width."""
-        option = _new_option()
-        self.initViewItemOption(option)
+        option = self._new_option()
         option.rect = QRect(0, 0, self._width, self._height)
         return option
 
@@ -325,14 +323,28 @@ class ChatView(QListView):
 
     def _paint_option(self) -> tuple[QStyleOptionViewItem, object, object]:
         """The option rows are painted with, its state as is and for a selected row."""
-        option = _new_option()
-        self.initViewItemOption(option)
+        option = self._new_option()
         state = option.state
         if state & _state_flags()[0]:  # enabled: the colours of an active window
             palette = option.palette
             palette.setCurrentColorGroup(QPalette.ColorGroup.Normal)
             option.palette = palette
         return option, state, state | _state_flags()[1]
+
+    def _new_option(self) -> QStyleOptionViewItem:
+        """A new style option of the view, for one layout or one paint only (it costs a
+        few µs).
+
+        Reading an option's font, rect or palette gives objects that point into the
+        option. When the cycle collector frees a kept option together with them, PySide
+        can free such a pointer as if it were an object of its own, and the app aborts
+        ("free(): invalid pointer"). An option that is never kept is freed at once.
+        """
+        from PySide6.QtWidgets import QStyleOptionViewItem
+
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        return option
 
     def _selected_rows(self) -> set[int]:
         selection = self.selectionModel()
@@ -478,19 +490,6 @@ class ChatView(QListView):
         dialog.setDetailedText(text)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
-
-
-def _new_option() -> QStyleOptionViewItem:
-    """A new style option, for one layout or one paint only (it costs a few µs).
-
-    Reading an option's font, rect or palette gives objects that point into the option.
-    When the cycle collector frees a kept option together with them, PySide can free
-    such a pointer as if it were an object of its own, and the app aborts
-    ("free(): invalid pointer"). An option that is never kept is freed at once instead.
-    """
-    from PySide6.QtWidgets import QStyleOptionViewItem
-
-    return QStyleOptionViewItem()
 
 
 @functools.cache
