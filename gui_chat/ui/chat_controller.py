@@ -91,7 +91,8 @@ class ChatController(QObject):
     #: A sentence for the status line, and whether it reports an error.
     status_changed = Signal(str, bool)
     running_changed = Signal(bool)
-    members_changed = Signal(list)
+    #: The room's members (a list of nicknames; ``object``: handed over as it is).
+    members_changed = Signal(object)
     #: (host, port) the room or UDP socket is bound to.
     bound = Signal(str, int)
     #: The nickname the room gave us.
@@ -100,8 +101,8 @@ class ChatController(QObject):
     ended = Signal(str, bool)
     #: The connection was lost and attempt N to make it again is scheduled.
     reconnecting = Signal(int)
-    #: Messages from others arrived (a list of ChatEntry).
-    incoming = Signal(list)
+    #: Messages from others arrived (a list of ChatEntry, handed over as it is).
+    incoming = Signal(object)
 
     def __init__(
         self, model: ChatModel, history: History | None = None, parent: QObject | None = None
@@ -238,7 +239,7 @@ class ChatController(QObject):
             session.set_target(host, port)
 
     # ----- session events -----------------------------------------------------------------
-    @Slot(list)
+    @Slot(object)
     def _on_events(self, events: list[SessionEvent]) -> None:
         rows: list[ChatEntry] = []
         grown: list[ChatEntry] = []  # raw rows already shown that this batch extended

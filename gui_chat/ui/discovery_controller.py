@@ -76,7 +76,7 @@ class DiscoveryController(QObject):
     def thread_alive(self) -> bool:
         return self._worker is not None and self._worker.is_running()
 
-    @Slot(list)
+    @Slot(object)
     def _on_events(self, events: list[SessionEvent]) -> None:
         from gui_chat.net.events import Notice, PeerFound, PeerGone, SessionEnded
         from gui_chat.ui.net_text import translate_net_text

@@ -360,7 +360,7 @@ class MainWindow(QMainWindow):
         else:
             self.discovery.announce("udp", "", self.controller.nick, port, 0)
 
-    @Slot(list)
+    @Slot(object)
     def _announce_members(self, members: list[str]) -> None:
         settings = self.controller.settings
         hosting = settings is not None and settings.mode is Mode.HOST and not settings.raw
@@ -430,7 +430,7 @@ class MainWindow(QMainWindow):
             self.raw_options.clear_targets()
         self._update_title()
 
-    @Slot(list)
+    @Slot(object)
     def _show_members(self, members: list[str]) -> None:
         self.people.clear()
         self.raw_options.set_targets(members if self.panel.raw() else [])
