@@ -461,8 +461,11 @@ def run_window(mode: str, nick: str, remote_port: int) -> dict[str, Any]:
 class AgentProcess:
     """A ``window`` process seen from the coordinator: commands in, lines out."""
 
+    #: The module run as ``python -m MODULE window …`` (see :mod:`bench.hops`).
+    MODULE = "bench.gui_bench"
+
     def __init__(self, mode: str, nick: str, remote_port: int = 0) -> None:
-        command = [sys.executable, "-m", "bench.gui_bench", "window", "--mode", mode]
+        command = [sys.executable, "-m", self.MODULE, "window", "--mode", mode]
         command += ["--nick", nick, "--remote-port", str(remote_port)]
         if STATE_ROOT is None:
             command.append("--no-history")
@@ -549,14 +552,16 @@ def measure_path_between(
     return paced_latencies(send_one, time.sleep, label, count, warmup, budget)
 
 
-def run_latency_processes(count: int, warmup: int, budget: float) -> dict[str, Any]:
-    """The three paths with every window in a process of its own."""
+def run_latency_processes(
+    count: int, warmup: int, budget: float, agent_class: type[AgentProcess] = AgentProcess
+) -> dict[str, Any]:
+    """The three paths with every window in a process (an ``agent_class``) of its own."""
     result: dict[str, Any] = {}
     agents: list[AgentProcess] = []
 
     def started(mode: str, nick: str, remote_port: int = 0) -> tuple[AgentProcess, str]:
         """A window process, once it has bound or joined; what it said then."""
-        agent = AgentProcess(mode, nick, remote_port)
+        agent = agent_class(mode, nick, remote_port)
         agents.append(agent)  # closed at the end even if it never starts
         return agent, agent.wait_for("joined" if mode == "join" else "bound", SETUP_TIMEOUT)
 

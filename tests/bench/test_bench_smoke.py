@@ -51,3 +51,37 @@ def test_quick_benchmark_reports_every_section(tmp_path: Path) -> None:
     assert "skipped" in packaged or "measured" in packaged
     assert report["table"], "no table rows"
     assert "gui_chat benchmark (quick)" in proc.stdout
+
+
+def test_hop_by_hop_latency_follows_every_message_through_every_step(tmp_path: Path) -> None:
+    out = tmp_path / "hops.json"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.hops",
+            "--messages",
+            "5",
+            "--warmup",
+            "2",
+            "--json",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(out.read_text())
+    for path in ("tcp_host_to_client", "tcp_client_to_client", "udp"):
+        assert result[path]["followed"] == 5, (path, result[path])
+        *steps, whole = result[path]["steps"]
+        assert whole["step"] == "in all (send to shown)"
+        # each message's steps add up to its whole way, so no step's median is longer
+        assert all(0 <= step["p50_ms"] <= whole["p50_ms"] for step in steps), steps
+        assert result[path]["latency_p50_ms"] > 0
+    assert "into the window's model" in proc.stdout
