@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
+from gui_chat.protocol import Chat, Connection, Hello
 from gui_chat.store.history import History
 from gui_chat.ui.chat_model import EntryKind
 from gui_chat.ui.session_settings import Mode
@@ -182,6 +184,29 @@ def test_unread_messages_are_counted_in_the_title_while_inactive(open_window, qt
     qtbot.waitUntil(host.window.isActiveWindow)
     qtbot.waitUntil(lambda: not host.window.windowTitle().startswith("("))
     assert host.window.notifier.unread == 0
+
+
+def test_in_a_burst_only_the_messages_that_name_us_are_marked(open_window, qtbot):
+    host = open_window()
+    port = host.host("keeper")
+    texts = [f"line {number}" for number in range(300)]
+    texts[57] = "KEEPER, look at this"
+    texts[120] = "the keepers' room"  # a longer word: not the host's name
+    texts[200] = "thanks\nkeeper"
+    sender = Connection()
+    burst = sender.send(Hello("visitor")) + b"".join(
+        sender.send(Chat(f"id{number}", text)) for number, text in enumerate(texts)
+    )
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as peer:
+        peer.sendall(burst)  # arrives, and is handed to the window, in a few large batches
+
+        def all_shown() -> bool:
+            entries = host.window.model.entries()
+            return sum(entry.kind is EntryKind.PEER for entry in entries) == len(texts)
+
+        qtbot.waitUntil(all_shown, timeout=10_000)
+    marked = [entry.text for entry in host.window.model.entries() if entry.mention]
+    assert marked == [texts[57], texts[200]]
 
 
 def test_settings_come_back_in_a_new_window(open_window, tmp_path):
