@@ -225,8 +225,10 @@ def print_table(result: dict[str, Any]) -> None:
             ]
             print(f"{label:28} {step['step']:52} {' '.join(cells)}")
             label = ""
-        same_run = "(the latency benchmark in the same run: p50)"
-        print(f"{'':28} {same_run:52} {path['latency_p50_ms']:7}")
+        same_run = "(the latency benchmark's p50 for the same messages)"
+        benchmark = path["latency_p50_ms"]
+        shown = f"{'-':>7}" if benchmark is None else f"{benchmark:7.3f}"
+        print(f"{'':28} {same_run:52} {shown}")
 
 
 def main(argv: list[str] | None = None) -> int:
