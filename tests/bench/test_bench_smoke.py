@@ -17,19 +17,24 @@ ROOT = Path(__file__).resolve().parents[2]
 SECTIONS = ("latency", "flood", "fanout", "idle", "packaged")
 
 
-def test_quick_benchmark_reports_every_section(tmp_path: Path) -> None:
-    out = tmp_path / "quick.json"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+def run_module(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m ARGS`` from the checkout, offscreen; it must succeed within 90 s."""
     proc = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--quick", "--json", str(out)],
+        [sys.executable, "-m", *args],
         cwd=ROOT,
-        env=env,
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=90,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc
+
+
+def test_quick_benchmark_reports_every_section(tmp_path: Path) -> None:
+    out = tmp_path / "quick.json"
+    proc = run_module("bench.run", "--quick", "--json", str(out))
     report = json.loads(out.read_text())
     assert report["mode"] == "quick"
     assert report["machine"]["cpu"]
@@ -55,27 +60,7 @@ def test_quick_benchmark_reports_every_section(tmp_path: Path) -> None:
 
 def test_hop_by_hop_latency_follows_every_message_through_every_step(tmp_path: Path) -> None:
     out = tmp_path / "hops.json"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.hops",
-            "--messages",
-            "5",
-            "--warmup",
-            "2",
-            "--json",
-            str(out),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    proc = run_module("bench.hops", "--messages", "5", "--warmup", "2", "--json", str(out))
     result = json.loads(out.read_text())
     for path in ("tcp_host_to_client", "tcp_client_to_client", "udp"):
         assert result[path]["followed"] == 5, (path, result[path])
