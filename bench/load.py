@@ -18,8 +18,9 @@ Phases, each bounded by ``--timeout``:
    confirms it: ``N * M`` echoes, counted apart from the deliveries). Chats are counted
    as cheaply as ``ncat``'s lines: :func:`count_marks` counts the bytes every relayed
    chat holds once (:data:`CHAT_MARK`, which says why nothing else does). The room's
-   echo of a client's own chat begins with its nickname; the echoes are counted in the
-   bytes kept, after the timed phase, so counting them does not slow the clients down.
+   echo of a client's own chat begins with its nickname, and the echoes are counted the
+   same way as they come (keeping the bytes to count them afterwards cost the load more,
+   in fresh memory, than a second count).
    ``idle``: the clients stay connected for ``--hold`` seconds while the server's
    memory and threads are read from /proc/PID/status.
 
@@ -91,8 +92,8 @@ def message_text(client: int, number: int) -> str:
 
 class Client:
     __slots__ = (
-        "connected", "inbuf", "index", "last_chunk", "mask", "out", "own_mark", "received",
-        "searched", "sock", "tail",
+        "connected", "inbuf", "index", "last_chunk", "mask", "out", "own_mark", "searched",
+        "sock", "tail",
     )  # fmt: skip
 
     def __init__(self, index: int, sock: socket.socket) -> None:
@@ -104,7 +105,6 @@ class Client:
         self.mask = 0
         self.own_mark = own_chat_mark(nick_of(index))
         self.tail = b""  # the end of what was received last, while counting marks
-        self.received: list[bytes] = []  # everything received while counting
         self.last_chunk = 0.0  # when that was (perf_counter)
         self.searched = False  # whether it was searched for other frames than chats
 
@@ -249,7 +249,7 @@ class Load:
             self._flush(client)
 
     def _count(self, client: Client, data: bytes) -> None:
-        """Count the chats in ``data`` by their marks; keep it for counting echoes later.
+        """Count the chats in ``data``, and among them the echoes, by their marks.
 
         Other frames are rare here: the room pings only a member it sent nothing to for
         seconds, and an error comes last, before it closes. So a chunk is searched for
@@ -257,7 +257,7 @@ class Load:
         """
         counts, tail = self.total, client.tail
         counts["c"] += count_marks(tail, data, CHAT_MARK)
-        client.received.append(data)
+        counts["echo"] += count_marks(tail, data, client.own_mark)
         now = self.last_receive
         client.searched = now - client.last_chunk > PAUSE
         if client.searched:
@@ -398,9 +398,6 @@ class Load:
         elapsed = self.last_receive - started if complete else time.perf_counter() - started
         cpu_after = proc_cpu_seconds(self.args.server_pid) if self.args.server_pid else 0.0
         own_cpu = time.process_time() - own_cpu_before
-        for client in self.clients:
-            self.total["echo"] += b"".join(client.received).count(client.own_mark)
-            client.received.clear()
         delivered = self._sum(key) - self._sum("echo")
         result = {
             "expected": expected,
