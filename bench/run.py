@@ -9,8 +9,9 @@ Sections (docs/performance.md explains each and its target):
    client → client through the room, UDP; baseline: a plain socket round trip / 2.
 2. ``flood``    — 100,000 messages from a plain socket into a shown room window;
    throughput, the GUI's worst stall, memory; baselines: plain Python decoding.
-3. ``fanout``   — 50 and 200 headless clients chatting through a room process;
-   deliveries per second against ``ncat --chat`` with the same workload.
+3. ``fanout``   — 50 and 200 headless clients chatting through a room process, in a
+   burst and in a sustained flood; deliveries per second against ``ncat --chat`` with
+   the same workload, and each relay's CPU time per delivery.
 4. ``idle``     — 1,000 connected clients: the room process's memory and threads.
 5. ``packaged`` — start-up of the PyInstaller build in dist/ (via bench/build_bench.py),
    against ``python -m gui_chat`` from source.
