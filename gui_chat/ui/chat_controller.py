@@ -120,7 +120,7 @@ class ChatController(QObject):
         self.conversation = ""
         self._oldest_stored: int | None = None
         self._raw_tail: ChatEntry | None = None  # the last raw row, while it may grow
-        self._mention_pattern: tuple[str, re.Pattern[str]] | None = None
+        self._mention: tuple[str, re.Pattern[str]] | None = None
         self._raw_tail_time = 0.0
         self._worker: SessionWorker | None = None
         self._settings: SessionSettings | None = None
@@ -432,23 +432,32 @@ class ChatController(QObject):
 
         One search through the batch's messages, one per line, tells at half the cost
         of asking each (a line break is no word character: each message's ends look the
-        same to the pattern); the usual answer is no.
+        same to the pattern); the usual answer is no. In plain ASCII, where ignoring case
+        is lower-casing, a substring test says no twenty times faster than the pattern,
+        which tries its look-behind at every character.
         """
-        pattern = self._mention_pattern_now()
-        if pattern is None:
+        mention = self._mention_now()
+        if mention is None:
             return None
+        nick, pattern = mention
         texts = [event.text for event in events if type(event) is ChatReceived]
-        return pattern.search if texts and pattern.search("\n".join(texts)) else None
+        if not texts:
+            return None
+        batch = "\n".join(texts)
+        if batch.isascii() and nick.isascii() and nick.lower() not in batch.lower():
+            return None
+        return pattern.search if pattern.search(batch) else None
 
-    def _mention_pattern_now(self) -> re.Pattern[str] | None:
-        """Our nickname as a word (any case); ``None`` without a nickname."""
+    def _mention_now(self) -> tuple[str, re.Pattern[str]] | None:
+        """Our nickname, and the pattern that finds it as a word (any case); ``None``
+        without a nickname."""
         nick = self.nick.strip()
         if not nick:
             return None
-        if self._mention_pattern is None or self._mention_pattern[0] != nick:
+        if self._mention is None or self._mention[0] != nick:
             pattern = re.compile(rf"(?<!\w){re.escape(nick)}(?!\w)", re.IGNORECASE)
-            self._mention_pattern = (nick, pattern)
-        return self._mention_pattern[1]
+            self._mention = (nick, pattern)
+        return self._mention
 
     def _on_listening(self, event: Listening, system) -> None:
         address = format_address(event.host, event.port)

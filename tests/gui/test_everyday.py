@@ -186,13 +186,11 @@ def test_unread_messages_are_counted_in_the_title_while_inactive(open_window, qt
     assert host.window.notifier.unread == 0
 
 
-def test_in_a_burst_only_the_messages_that_name_us_are_marked(open_window, qtbot):
+def _marked_after_burst(open_window, qtbot, nick: str, texts: list[str]) -> list[str]:
+    """Host a room as ``nick``, send it ``texts`` in one TCP burst from a plain socket;
+    the texts the window marked as naming the host."""
     host = open_window()
-    port = host.host("keeper")
-    texts = [f"line {number}" for number in range(300)]
-    texts[57] = "KEEPER, look at this"
-    texts[120] = "the keepers' room"  # a longer word: not the host's name
-    texts[200] = "thanks\nkeeper"
+    port = host.host(nick)
     sender = Connection()
     burst = sender.send(Hello("visitor")) + b"".join(
         sender.send(Chat(f"id{number}", text)) for number, text in enumerate(texts)
@@ -205,8 +203,23 @@ def test_in_a_burst_only_the_messages_that_name_us_are_marked(open_window, qtbot
             return sum(entry.kind is EntryKind.PEER for entry in entries) == len(texts)
 
         qtbot.waitUntil(all_shown, timeout=10_000)
-    marked = [entry.text for entry in host.window.model.entries() if entry.mention]
+    return [entry.text for entry in host.window.model.entries() if entry.mention]
+
+
+def test_in_a_burst_only_the_messages_that_name_us_are_marked(open_window, qtbot):
+    texts = [f"line {number}" for number in range(300)]
+    texts[57] = "KEEPER, look at this"
+    texts[120] = "the keepers' room"  # a longer word: not the host's name
+    texts[200] = "thanks\nkeeper"
+    marked = _marked_after_burst(open_window, qtbot, "keeper", texts)
     assert marked == [texts[57], texts[200]]
+
+
+def test_a_name_spelled_with_other_letters_of_the_same_case_is_found(open_window, qtbot):
+    # "ſ" (long s) is an "s" to a case-blind match, though "ſ".lower() is still "ſ"
+    texts = ["hej kiſſa", "看这里", "kis sa"]
+    marked = _marked_after_burst(open_window, qtbot, "kissa", texts)
+    assert marked == ["hej kiſſa"]
 
 
 def test_settings_come_back_in_a_new_window(open_window, tmp_path):
