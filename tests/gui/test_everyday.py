@@ -215,7 +215,7 @@ def test_in_a_burst_only_the_messages_that_name_us_are_marked(open_window, qtbot
     assert marked == [texts[57], texts[200]]
 
 
-def test_a_name_spelled_with_other_letters_of_the_same_case_is_found(open_window, qtbot):
+def test_letters_that_match_the_name_when_case_is_ignored_make_a_mention(open_window, qtbot):
     # "ſ" (long s) is an "s" to a case-blind match, though "ſ".lower() is still "ſ"
     texts = ["hej kiſſa", "看这里", "kis sa"]
     marked = _marked_after_burst(open_window, qtbot, "kissa", texts)
