@@ -286,11 +286,15 @@ class RoomServer(StreamServer):
         ts = self._turn_ts or self._start_turn_ts()
         start, add = member.item_start, self._chats.add
         history, emit = self._history.append, self.emit
+        # the ids it relayed, newest last: a chat sent again after a lost echo is skipped
+        relayed = self._relayed.setdefault(client_id, OrderedDict()) if client_id else None
         seq, again = self._seq, []
         for message_id, text in chats:
-            if client_id and self._relayed_before(client_id, message_id):
-                again.append(message_id)  # sent again after a lost echo
-                continue
+            if relayed is not None:
+                if message_id in relayed:
+                    again.append(message_id)  # sent again after a lost echo
+                    continue
+                relayed[message_id] = None
             seq += 1
             if escape:
                 add(start, json_content(message_id), json_content(text), seq, ts)
@@ -299,18 +303,11 @@ class RoomServer(StreamServer):
             history((seq, client_id, nick, message_id, text, ts))
             emit(ChatReceived(message_id, nick, text, ts, address))
         self._seq = seq
+        if relayed is not None:  # forget the oldest
+            while len(relayed) > REMEMBERED_IDS:
+                relayed.popitem(last=False)
         for message_id in again:
             self._send(member, Ack(message_id))
-
-    def _relayed_before(self, client_id: str, message_id: str) -> bool:
-        """Whether the client relayed ``message_id`` already; remembers it if not."""
-        relayed = self._relayed.setdefault(client_id, OrderedDict())
-        if message_id in relayed:
-            return True
-        relayed[message_id] = None
-        if len(relayed) > REMEMBERED_IDS:
-            relayed.popitem(last=False)
-        return False
 
     def _host_chat(self, message_id: str, text: str) -> None:
         try:
