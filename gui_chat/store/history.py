@@ -9,6 +9,7 @@ of its own (:mod:`gui_chat.store.checkpoint`). The schema carries a version
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
@@ -120,12 +121,13 @@ class History:
             return range(0)
         with self._db:
             self._db.execute("BEGIN")
-            for start in range(0, len(messages), 1000):  # 8,000 parameters at most
+            for start in range(0, len(messages), 1000):  # 7,001 parameters at most
                 chunk = messages[start : start + 1000]
+                # ?1 is the conversation, in every row; each plain ? takes the next number
                 self._db.execute(
                     "INSERT INTO messages (conversation, ts, kind, sender, address, text, "
-                    "message_id, delivery) VALUES " + ",".join(["(?,?,?,?,?,?,?,?)"] * len(chunk)),
-                    [value for message in chunk for value in (conversation, *message)],
+                    "message_id, delivery) VALUES " + ",".join(["(?1,?,?,?,?,?,?,?)"] * len(chunk)),
+                    [conversation, *itertools.chain.from_iterable(chunk)],
                 )
             last = self._db.execute("SELECT last_insert_rowid()").fetchone()[0]
         self._written(len(messages))
