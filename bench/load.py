@@ -15,12 +15,12 @@ Phases, each bounded by ``--timeout``:
 3. ``fanout``: every client queues ``M`` messages at once and sends them as fast as the
    server takes them; the phase ends when each message has reached every other client
    (``N * M * (N - 1)`` deliveries) and, for ``gui``, its sender (the room's echo, which
-   confirms it: ``N * M`` echoes, counted apart from the deliveries). Chats are counted
-   as cheaply as ``ncat``'s lines: :func:`count_marks` counts the bytes every relayed
-   chat holds once (:data:`CHAT_MARK`, which says why nothing else does). The room's
-   echo of a client's own chat begins with its nickname, and the echoes are counted the
-   same way as they come (keeping the bytes to count them afterwards cost the load more,
-   in fresh memory, than a second count).
+   confirms it). Every client must then have received exactly as many as it should:
+   ``N * M`` chats (the room writes the same blocks to every member, the sender too) or
+   ``M * (N - 1)`` lines, so that a chat one member missed is not made up for by one
+   that another got twice. Chats are counted as cheaply as ``ncat``'s lines, in one
+   pass over each chunk as it comes: :func:`count_marks` counts the bytes every relayed
+   chat holds once (:data:`CHAT_MARK`, which says why nothing else does).
    ``idle``: the clients stay connected for ``--hold`` seconds while the server's
    memory and threads are read from /proc/PID/status.
 
@@ -77,13 +77,6 @@ def count_marks(tail: bytes, data: bytes, mark: bytes) -> int:
     return data.count(mark) + (tail[-edge:] + data[:edge]).count(mark)
 
 
-def own_chat_mark(nick: str) -> bytes:
-    """How the room's echo of a chat of ``nick`` begins: an array whose first element is
-    the string ``nick`` exactly, and the second a string. The room's member lists begin
-    with the host's name, so that is a chat item of ``nick``."""
-    return b'["' + nick.encode() + b'","'
-
-
 def message_text(client: int, number: int) -> str:
     """The text of one benchmark message (about 50 bytes; :data:`CHAT_MARK` relies on
     how it begins)."""
@@ -92,7 +85,7 @@ def message_text(client: int, number: int) -> str:
 
 class Client:
     __slots__ = (
-        "connected", "inbuf", "index", "last_chunk", "mask", "out", "own_mark", "searched",
+        "connected", "inbuf", "index", "last_chunk", "mask", "out", "received", "searched",
         "sock", "tail",
     )  # fmt: skip
 
@@ -103,7 +96,7 @@ class Client:
         self.inbuf = bytearray()
         self.connected = False
         self.mask = 0
-        self.own_mark = own_chat_mark(nick_of(index))
+        self.received = 0  # chats or lines in this fan-out round
         self.tail = b""  # the end of what was received last, while counting marks
         self.last_chunk = 0.0  # when that was (perf_counter)
         self.searched = False  # whether it was searched for other frames than chats
@@ -124,9 +117,8 @@ class Load:
         self.connecting = 0
         self.errors: list[str] = []
         self.last_receive = time.perf_counter()
-        # frames by type (welcome, join, members, chat, ack, ping, error, other), the
-        # chats that were echoes of the client's own, or lines
-        keys = ("w", "j", "m", "c", "a", "p", "e", "o", "echo", "lines", "bytes")
+        # frames by type (welcome, join, members, chat, ack, ping, error, other), or lines
+        keys = ("w", "j", "m", "c", "a", "p", "e", "o", "lines", "bytes")
         self.total = dict.fromkeys(keys, 0)
 
     # ----- sockets ------------------------------------------------------------------------
@@ -204,7 +196,9 @@ class Load:
         counts = self.total
         counts["bytes"] += len(data)
         if not self.gui:
-            counts["lines"] += data.count(b"\n")
+            lines = data.count(b"\n")
+            counts["lines"] += lines
+            client.received += lines
             return
         if self.counting:
             self._count(client, data)
@@ -249,15 +243,16 @@ class Load:
             self._flush(client)
 
     def _count(self, client: Client, data: bytes) -> None:
-        """Count the chats in ``data``, and among them the echoes, by their marks.
+        """Count the chats in ``data`` by their mark.
 
         Other frames are rare here: the room pings only a member it sent nothing to for
         seconds, and an error comes last, before it closes. So a chunk is searched for
         them only after a pause, and the end of the stream when it closes.
         """
         counts, tail = self.total, client.tail
-        counts["c"] += count_marks(tail, data, CHAT_MARK)
-        counts["echo"] += count_marks(tail, data, client.own_mark)
+        chats = count_marks(tail, data, CHAT_MARK)
+        counts["c"] += chats
+        client.received += chats
         now = self.last_receive
         client.searched = now - client.last_chunk > PAUSE
         if client.searched:
@@ -362,10 +357,11 @@ class Load:
 
     def fanout(self, deadline: float, number: int = 0) -> dict[str, Any]:
         n, m = self.args.clients, self.args.messages
-        for name in ("c", "a", "echo", "lines"):
+        for name in ("c", "a", "lines"):
             self.total[name] = 0
         payloads = []
         for client in self.clients:
+            client.received = 0
             if self.gui:
                 data = b"".join(
                     frame(
@@ -398,11 +394,14 @@ class Load:
         elapsed = self.last_receive - started if complete else time.perf_counter() - started
         cpu_after = proc_cpu_seconds(self.args.server_pid) if self.args.server_pid else 0.0
         own_cpu = time.process_time() - own_cpu_before
-        delivered = self._sum(key) - self._sum("echo")
+        each = n * m if self.gui else m * (n - 1)  # what every client should have
+        exact = all(client.received == each for client in self.clients)
+        delivered = self._sum(key) - (n * m if self.gui else 0)  # less the echoes
         result = {
             "expected": expected,
             "delivered": delivered,
-            "complete": complete and delivered == expected,
+            "complete": complete and exact and delivered == expected,
+            "every_client_exact": exact,
             "elapsed_s": round(elapsed, 4),
             "deliveries_per_s": round(delivered / elapsed, 1) if elapsed > 0 else None,
             "messages_sent": n * m,
@@ -411,8 +410,6 @@ class Load:
             "bytes_received": self._sum("bytes") - bytes_before,
         }
         if self.gui:
-            result["echoes"] = self._sum("echo")
-            result["echoes_complete"] = self._sum("echo") == n * m
             result["acks"] = self._sum("a")
         return result
 
