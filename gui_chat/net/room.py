@@ -12,8 +12,9 @@ import logging
 import socket
 import time
 import uuid
-from collections import OrderedDict, deque
+from collections import deque
 from dataclasses import dataclass
+from itertools import repeat
 
 from gui_chat.net.events import (
     ChatDelivered,
@@ -31,6 +32,7 @@ from gui_chat.protocol import (
     Ack,
     Chat,
     ChatBlockWriter,
+    ChatRun,
     Connection,
     Error,
     Hello,
@@ -62,7 +64,8 @@ _Kept = tuple[int, str, str, str, str, float]
 
 #: Chats a room keeps to send to a rejoining client that missed them.
 HISTORY_SIZE = 500
-#: Message ids remembered per client, to drop the ones it sends again after rejoining.
+#: Message ids remembered per client (the last this many, and at times up to as many
+#: more), to drop the ones it sends again after rejoining.
 REMEMBERED_IDS = 1000
 #: Relayed chats piling up to this many bytes in a turn go out at once, before the next
 #: client's are read: everyone starts receiving while the room still works.
@@ -136,7 +139,7 @@ class RoomServer(StreamServer):
         # the latest chats, for rejoining clients
         self._history: deque[_Kept] = deque(maxlen=HISTORY_SIZE)
         # client id -> ids of its messages already relayed
-        self._relayed: dict[str, OrderedDict[str, None]] = {}
+        self._relayed: dict[str, dict[str, None]] = {}
         self._chats = ChatBlockWriter()  # the chats not yet written to anyone
         self._turn_ts = 0.0  # the time stamp of this turn's chats; 0 until the first
 
@@ -193,9 +196,15 @@ class RoomServer(StreamServer):
         assert isinstance(peer, _Member)
         chats: list[_Relayed] = []  # plain chats read in a row: relayed together
         try:
-            for payload in peer.protocol.payloads(data):
+            for payload in peer.protocol.payloads(data, runs=peer.nick is not None):
                 if peer.doomed:
                     break
+                if type(payload) is ChatRun:  # usual chats in a row, read at once
+                    if chats:
+                        self._relay(peer, chats, escape=False)
+                        chats = []
+                    self._relay_run(peer, payload)
+                    continue
                 if peer.nick is not None:  # the usual chat: read without a JSON decoder
                     fields = plain_chat(payload)
                     if fields is not None:  # relayed as it is: it needs no escape
@@ -287,7 +296,7 @@ class RoomServer(StreamServer):
         start, add = member.item_start, self._chats.add
         history, emit = self._history.append, self.emit
         # the ids it relayed, newest last: a chat sent again after a lost echo is skipped
-        relayed = self._relayed.setdefault(client_id, OrderedDict()) if client_id else None
+        relayed = self._relayed.setdefault(client_id, {}) if client_id else None
         seq, again = self._seq, []
         for message_id, text in chats:
             if relayed is not None:
@@ -303,11 +312,46 @@ class RoomServer(StreamServer):
             history((seq, client_id, nick, message_id, text, ts))
             emit(ChatReceived(message_id, nick, text, ts, address))
         self._seq = seq
-        if relayed is not None:  # forget the oldest
-            while len(relayed) > REMEMBERED_IDS:
-                relayed.popitem(last=False)
+        if relayed is not None:
+            self._forget_oldest(client_id, relayed)
         for message_id in again:
             self._send(member, Ack(message_id))
+
+    def _relay_run(self, member: _Member, run: ChatRun) -> None:
+        """Relay a run of plain chats of ``member`` as :meth:`_relay` relays each, with
+        the work on the whole run done together."""
+        ids, texts, client_id = run.ids, run.texts, member.client_id
+        if client_id:
+            relayed = self._relayed.setdefault(client_id, {})
+            if not relayed.keys().isdisjoint(ids) or len(set(ids)) < len(ids):
+                self._relay(member, list(zip(ids, texts, strict=True)), escape=False)
+                return  # some sent again: each is looked at
+            relayed.update(dict.fromkeys(ids))
+            self._forget_oldest(client_id, relayed)
+        nick, address, count = member.nick or "", member.address, len(ids)
+        ts = self._turn_ts or self._start_turn_ts()
+        first = self._seq + 1
+        self._seq += count
+        self._chats.add_run(member.item_start, ids, texts, first, ts)
+        kept = slice(-HISTORY_SIZE, None)
+        self._history.extend(
+            zip(
+                range(first, first + count)[kept],
+                repeat(client_id),
+                repeat(nick),
+                ids[kept],
+                texts[kept],
+                repeat(ts),
+                strict=False,  # the repeats go on
+            )
+        )
+        self.emit_all(map(ChatReceived, ids, repeat(nick), texts, repeat(ts), repeat(address)))
+
+    def _forget_oldest(self, client_id: str, relayed: dict[str, None]) -> None:
+        """Keep the last :data:`REMEMBERED_IDS` ids relayed for ``client_id`` (and up to as
+        many more, so that they are dropped in bulk)."""
+        if len(relayed) > 2 * REMEMBERED_IDS:
+            self._relayed[client_id] = dict.fromkeys(list(relayed)[-REMEMBERED_IDS:])
 
     def _host_chat(self, message_id: str, text: str) -> None:
         try:

@@ -14,6 +14,7 @@ from typing import Any
 
 _NAMES_BY_MODULE = {
     "blocks": ("ChatBlockWriter", "item_start", "json_content"),
+    "chat_runs": ("ChatRun", "read_chat_run"),
     "connection": ("Connection",),
     "datagram": ("MAX_DATAGRAM_SIZE", "decode_datagram", "encode_datagram"),
     "errors": ("FrameTooLargeError", "LocalProtocolError", "ProtocolError", "RemoteProtocolError"),

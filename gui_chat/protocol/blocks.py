@@ -16,6 +16,7 @@ from gui_chat.protocol.errors import LocalProtocolError
 from gui_chat.protocol.framing import HEADER, MAX_FRAME_SIZE
 
 _END = "]}"
+_ID_TO_TEXT = '","'  # between the id and the text of an item
 
 
 def json_content(text: str) -> str:
@@ -26,6 +27,11 @@ def json_content(text: str) -> str:
 def item_start(sender: str) -> str:
     """How every item of ``sender`` begins (``["alice",``): encoded once per sender."""
     return f'["{json_content(sender)}",'
+
+
+def _size(items: str) -> int:
+    """Bytes of ``items`` in a block, with the comma after them."""
+    return (len(items) if items.isascii() else len(items.encode())) + 1
 
 
 class ChatBlockWriter:
@@ -52,18 +58,43 @@ class ChatBlockWriter:
         """Add the chat numbered ``seq``, stamped ``ts``, of the sender of ``start``
         (from :func:`item_start`); ``message_id`` and ``text`` as JSON spells them."""
         item = f'{start}"{message_id}","{text}"]'
-        size = (len(item) if item.isascii() else len(item.encode())) + 1  # and a comma
-        if size > self._room or seq != self._next_seq or ts != self._ts:
-            self._close()
-            self._head = f'{{"t":"chats","ts":{float(ts)!r},"seq":{seq},"chats":['
-            # the first item goes without a comma
-            self._room = self.max_frame_size - len(self._head) - len(_END) + 1
-            self._ts = ts
+        size = _size(item)
+        if not self._fits(size, seq, ts):
+            self._open(seq, ts)
             if size > self._room:  # the field limits keep every chat well under it
                 raise LocalProtocolError(f"a chat of {size - 1:,} bytes does not fit in a frame")
-        self._items.append(item)
+        self._append(item, size, seq + 1)
+
+    def add_run(self, start: str, ids: list[str], texts: list[str], seq: int, ts: float) -> None:
+        """Add chats of one sender numbered from ``seq``, as :meth:`add` adds each, with
+        their items made and measured together."""
+        pairs = map(_ID_TO_TEXT.join, zip(ids, texts, strict=True))
+        items = start + '"' + f'"],{start}"'.join(pairs) + '"]'
+        size = _size(items)
+        if not self._fits(size, seq, ts):
+            self._open(seq, ts)
+            if size > self._room:  # more than a frame: each goes where it fits
+                for number, (message_id, text) in enumerate(zip(ids, texts, strict=True), seq):
+                    self.add(start, message_id, text, number, ts)
+                return
+        self._append(items, size, seq + len(ids))
+
+    def _fits(self, size: int, seq: int, ts: float) -> bool:
+        """Whether items of ``size`` bytes numbered from ``seq`` go in the open block."""
+        return size <= self._room and seq == self._next_seq and ts == self._ts
+
+    def _open(self, seq: int, ts: float) -> None:
+        """Close the block being filled and open one for chats from ``seq``."""
+        self._close()
+        self._head = f'{{"t":"chats","ts":{float(ts)!r},"seq":{seq},"chats":['
+        # the first item goes without a comma
+        self._room = self.max_frame_size - len(self._head) - len(_END) + 1
+        self._ts = ts
+
+    def _append(self, items: str, size: int, next_seq: int) -> None:
+        self._items.append(items)
         self._room -= size
-        self._next_seq = seq + 1
+        self._next_seq = next_seq
         self.size += size
 
     def take(self) -> list[bytes]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 
+from gui_chat.protocol.chat_runs import ChatRun, read_chat_run
 from gui_chat.protocol.errors import RemoteProtocolError
 from gui_chat.protocol.framing import MAX_FRAME_SIZE, FrameDecoder, encode_frame
 from gui_chat.protocol.messages import Message, decode_message, encode_message
@@ -37,17 +38,19 @@ class Connection:
         """Buffer ``data``; nothing is parsed until :meth:`next_event`."""
         self._unread += data
 
-    def payloads(self, data: bytes) -> Iterator[bytes]:
+    def payloads(self, data: bytes, runs: bool = False) -> Iterator[bytes | ChatRun]:
         """Take ``data`` and yield the payload of every message it completes, undecoded.
 
         For a reader that decodes payloads itself (:func:`decode_message` or faster).
+        With ``runs``, frames of usual chats that follow one another come as a
+        :class:`ChatRun` (read at once, see :func:`read_chat_run`) instead.
         Raises :class:`RemoteProtocolError` for an oversized frame, after the whole
         frames before it; don't mix with :meth:`receive_data`/:meth:`next_event`.
         """
         if self.broken is not None:
             raise self.broken
         try:
-            yield from self._decoder.feed(data)
+            yield from self._decoder.feed(data, read_chat_run if runs else None)
             if self._decoder.failed:
                 self._decoder.feed(b"")  # raises the error found after those frames
         except RemoteProtocolError as exc:

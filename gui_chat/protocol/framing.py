@@ -8,6 +8,8 @@ anything is allocated for the payload, so a hostile "4 GB follows" costs nothing
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
+from typing import Any
 
 from gui_chat.protocol.errors import FrameTooLargeError, LocalProtocolError
 
@@ -23,6 +25,11 @@ def encode_frame(payload: bytes, max_size: int = MAX_FRAME_SIZE) -> bytes:
             f"message is {len(payload):,} bytes, more than the {max_size:,} bytes a frame may carry"
         )
     return HEADER.pack(len(payload)) + payload
+
+
+#: Reads the frames of a run from an offset of a buffer (none over the size given):
+#: where they end and what they hold, or ``None`` if the frame there begins none.
+RunReader = Callable[[Any, int, int], tuple[int, list[Any]] | None]
 
 
 class FrameDecoder:
@@ -44,8 +51,11 @@ class FrameDecoder:
         """Bytes received that do not yet make a whole frame."""
         return len(self._buffer) - self._offset
 
-    def feed(self, data: bytes) -> list[bytes]:
+    def feed(self, data: bytes, read_run: RunReader | None = None) -> list[Any]:
         """Add ``data`` and return every payload it completes, in order.
+
+        With ``read_run``, the frames of a run it reads (tried wherever a whole frame
+        begins) come as what it makes of them, in the place of their payloads.
 
         Raises :class:`FrameTooLargeError` when a header announces more than the limit
         (after returning the whole frames that came before it, if any); the decoder is
@@ -61,7 +71,7 @@ class FrameDecoder:
         else:
             self._buffer += data
             buffer, offset = self._buffer, self._offset
-        frames: list[bytes] = []
+        frames: list[Any] = []
         end = len(buffer)
         unpack_from, max_size = HEADER.unpack_from, self.max_size
         while end - offset >= HEADER_SIZE:
@@ -78,6 +88,14 @@ class FrameDecoder:
             start = offset + HEADER_SIZE
             if end - start < size:
                 break
+            # runs begin at whole frames: one arriving a byte at a time is not scanned
+            # again with every byte
+            if read_run is not None:
+                run = read_run(buffer, offset, max_size)
+                if run is not None:
+                    offset, parts = run
+                    frames += parts
+                    continue
             offset = start + size
             piece = buffer[start:offset]
             frames.append(piece if direct else bytes(piece))

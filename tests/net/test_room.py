@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -22,7 +23,7 @@ from gui_chat.net.events import (
 )
 from gui_chat.net.room import Keepalive
 from gui_chat.net.stream import Backoff
-from gui_chat.protocol import MAX_TEXT_LENGTH
+from gui_chat.protocol import MAX_TEXT_LENGTH, Chat, encode_frame, encode_message
 from tests.support.frames import frame
 from tests.support.sessions import Session, Sessions, port_of
 from tests.support.sockets import Raw
@@ -224,25 +225,68 @@ def test_chats_joins_and_leaves_of_a_turn_reach_everyone_in_one_order(
     assert [e.id for e in room.of_type(ChatReceived)] == ["a1", "a2", "d1", "d2"]
 
 
+def client_chats(chats: list[tuple[str, str]]) -> bytes:
+    """Chat frames spelled as a gui_chat client spells them (the room reads a run of
+    them at once)."""
+    return b"".join(encode_frame(encode_message(Chat(*chat))) for chat in chats)
+
+
+def spaced_chats(chats: list[tuple[str, str]]) -> bytes:
+    """Chat frames spelled as ``json.dumps`` spells them by default, with spaces."""
+    return b"".join(frame({"t": "chat", "id": chat_id, "text": text}) for chat_id, text in chats)
+
+
+@pytest.mark.parametrize("spell", [spaced_chats, client_chats])
 def test_burst_of_frames_in_one_send_is_relayed_whole_and_in_order(
+    sessions: Sessions, raw: Raw, spell: Callable[[list[tuple[str, str]]], bytes]
+) -> None:
+    room = sessions.room()
+    port = port_of(room)
+    bob = sessions.joined(port, "bob")
+    burst = raw.connect(port)
+    # plain chats, with some that need escapes or are not ASCII among them
+    texts = [f"line {n}" if n % 7 else f'line {n}\n"quoted" 你好' for n in range(600)]
+    hello = frame({"t": "hello", "nick": "burst", "version": 3})
+    burst.send_bytes(hello + spell([(f"b{n}", text) for n, text in enumerate(texts)]))  # 粘包
+
+    got = [bob.wait_for(ChatReceived, lambda e: e.id.startswith("b")) for _ in texts]
+    assert [(e.sender, e.text) for e in got] == [("burst", text) for text in texts]
+    hosted = [room.wait_for(ChatReceived, lambda e: e.id.startswith("b")) for _ in texts]
+    assert [e.text for e in hosted] == texts
+    assert burst.recv_until("welcome")["nick"] == "burst"
+    echoes = [burst.recv_until("chat") for _ in texts]
+    assert [(e["id"], e["text"]) for e in echoes] == [(f"b{n}", t) for n, t in enumerate(texts)]
+    assert [e["seq"] for e in echoes] == list(range(echoes[0]["seq"], echoes[0]["seq"] + 600))
+    assert {(e["sender"], e["via"]) for e in echoes} == {("burst", "chats")}
+
+
+def test_chats_sent_again_in_a_run_are_acknowledged_not_relayed_twice(
     sessions: Sessions, raw: Raw
 ) -> None:
     port = port_of(sessions.room())
     bob = sessions.joined(port, "bob")
-    burst = raw.connect(port)
-    data = frame({"t": "hello", "nick": "burst", "version": 3}) + b"".join(
-        frame({"t": "chat", "id": f"b{n}", "text": f"line {n}"}) for n in range(50)
-    )
-    burst.send_bytes(data)  # 粘包: 51 frames glued together in one sendall
+    ann = raw.connect(port)
+    ann.send(t="hello", nick="ann", version=3, client_id="ann-1")
+    ann.recv_until("welcome")
+    ann.send_bytes(client_chats([(f"a{n}", f"chat {n}") for n in range(5)]))
+    assert [ann.recv_until("chat")["id"] for _ in range(5)] == [f"a{n}" for n in range(5)]
 
-    got = [bob.wait_for(ChatReceived, lambda e: e.id.startswith("b")) for _ in range(50)]
-    assert [e.text for e in got] == [f"line {n}" for n in range(50)]
-    assert {e.sender for e in got} == {"burst"}
-    assert burst.recv_until("welcome")["nick"] == "burst"
-    echoes = [burst.recv_until("chat") for _ in range(50)]
-    assert [e["id"] for e in echoes] == [f"b{n}" for n in range(50)]
-    assert [e["seq"] for e in echoes] == sorted(e["seq"] for e in echoes)
-    assert {(e["sender"], e["via"]) for e in echoes} == {("burst", "chats")}
+    def answers(count: int) -> list[tuple[str, str]]:
+        got = []
+        while len(got) < count:
+            message = ann.recv_message()
+            assert message is not None, "the room closed the connection"
+            if message["t"] in ("ack", "chat"):
+                got.append((message["t"], message["id"]))
+        return sorted(got)
+
+    # a3 and a4 again (their echoes were lost, say), with a new one
+    ann.send_bytes(client_chats([(f"a{n}", f"chat {n}") for n in (3, 4, 5)]))
+    assert answers(3) == [("ack", "a3"), ("ack", "a4"), ("chat", "a5")]
+    ann.send_bytes(client_chats([("a6", "twice in one run"), ("a6", "twice in one run")]))
+    assert answers(2) == [("ack", "a6"), ("chat", "a6")]
+    bob.wait_for(ChatReceived, lambda e: e.id == "a6")
+    assert [e.id for e in bob.of_type(ChatReceived)] == [f"a{n}" for n in range(7)]
 
 
 def test_big_chats_of_one_turn_go_out_in_frames_under_the_limit(

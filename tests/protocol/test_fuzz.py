@@ -37,7 +37,7 @@ from gui_chat.protocol import (
     plain_chat,
 )
 from gui_chat.protocol.messages import MAX_ID_LENGTH, MESSAGE_TYPES, decode_body
-from tests.support.frames import cut
+from tests.support.frames import cut, room_reads
 
 FUZZ = settings(max_examples=300, deadline=None, database=None)
 
@@ -379,6 +379,27 @@ def test_plain_chat_accepts_only_what_the_decoder_reads_as_a_plain_chat(payload:
     assert set(json.loads(payload)) == {"t", "id", "text"}
     # relayed as they are: JSON spells them the same way again
     assert (message_id, text) == (json_content(message_id), json_content(text))
+
+
+# Frames of such payloads and of others, some of them lying about their length by a byte.
+lying_frames = st.lists(
+    st.tuples(
+        chat_payloads | st.sampled_from([b'{"t":"ping"}', b'{"t":"chat","id":"a","text":"b"} ']),
+        st.sampled_from([0, 0, 0, 0, 1, -1]),
+    ),
+    max_size=12,
+)
+
+
+@FUZZ
+@given(lying_frames, st.lists(st.integers(min_value=0), max_size=6), st.sampled_from([60, 4096]))
+def test_runs_of_chats_are_read_as_their_frames_are_one_by_one(
+    frames: list[tuple[bytes, int]], points: list[int], max_size: int
+) -> None:
+    data = b"".join(HEADER.pack(max(0, len(payload) + lie)) + payload for payload, lie in frames)
+    assert room_reads(data, points, max_size, runs=True) == room_reads(
+        data, points, max_size, runs=False
+    )
 
 
 @FUZZ

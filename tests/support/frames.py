@@ -7,6 +7,8 @@ import struct
 from itertools import pairwise
 from typing import Any
 
+from gui_chat.protocol import ChatRun, Connection, RemoteProtocolError, plain_chat
+
 
 def frame(message: dict[str, Any] | bytes) -> bytes:
     """A 4-byte big-endian length, then the payload (a dict is sent as UTF-8 JSON)."""
@@ -50,3 +52,21 @@ def cut(data: bytes, points: list[int]) -> list[bytes]:
     """``data`` cut at ``points`` (each taken modulo ``len(data) + 1``), in order."""
     bounds = [0, *sorted({p % (len(data) + 1) for p in points}), len(data)]
     return [data[a:b] for a, b in pairwise(bounds)]
+
+
+def room_reads(data: bytes, points: list[int], max_size: int, runs: bool) -> list[tuple]:
+    """What a room reads from ``data`` cut at ``points`` (see :func:`cut`), with or without
+    runs: each chat as ``plain_chat`` reads it, any other payload as it is, and the
+    error that ends the stream, if one does."""
+    connection, read = Connection(max_size), []
+    try:
+        for chunk in cut(data, points):
+            for part in connection.payloads(chunk, runs=runs):
+                if isinstance(part, ChatRun):
+                    read += [("chat", *chat) for chat in zip(part.ids, part.texts, strict=True)]
+                else:
+                    plain = plain_chat(part)
+                    read.append(("payload", part) if plain is None else ("chat", *plain))
+    except RemoteProtocolError as exc:
+        read.append(("error", str(exc)))
+    return read
