@@ -88,9 +88,9 @@ class FrameDecoder:
             start = offset + HEADER_SIZE
             if end - start < size:
                 break
-            # runs begin at whole frames: one arriving a byte at a time is not scanned
-            # again with every byte
-            if read_run is not None:
+            # runs begin at whole frames with more after them: a frame alone costs no
+            # look for one, and one arriving a byte at a time is not scanned again and again
+            if read_run is not None and start + size < end:
                 run = read_run(buffer, offset, max_size)
                 if run is not None:
                     offset, parts = run
