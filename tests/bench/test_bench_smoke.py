@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.run import parse_result
+
 ROOT = Path(__file__).resolve().parents[2]
 SECTIONS = ("latency", "flood", "fanout", "idle", "packaged")
 
@@ -70,3 +72,18 @@ def test_hop_by_hop_latency_follows_every_message_through_every_step(tmp_path: P
         assert all(0 <= step["p50_ms"] <= whole["p50_ms"] for step in steps), steps
         assert result[path]["latency_p50_ms"] > 0
     assert "into the window's model" in proc.stdout
+
+
+def test_floors_measure_the_bare_path_and_relays() -> None:
+    proc = run_module("bench.floors", "latency", "--messages", "20", "--gap", "2")
+    latency = parse_result(proc.stdout)["result"]
+    for figures in latency.values():
+        assert figures["messages"] == 20
+        assert 0 < figures["p50_ms"] <= figures["p99_ms"]
+    proc = run_module(
+        "bench.floors", "forwarder", "--clients", "4", "--messages", "5", "--rounds", "1"
+    )
+    relays = parse_result(proc.stdout)["result"]
+    assert relays["Python forwarder"]["complete"], relays
+    assert relays["gui_chat room"]["complete"], relays
+    assert relays["ncat --chat"].get("complete") or "error" in relays["ncat --chat"]
