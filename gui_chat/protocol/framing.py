@@ -54,8 +54,9 @@ class FrameDecoder:
     def feed(self, data: bytes, read_run: RunReader | None = None) -> list[Any]:
         """Add ``data`` and return every payload it completes, in order.
 
-        With ``read_run``, the frames of a run it reads (tried wherever a whole frame
-        begins) come as what it makes of them, in the place of their payloads.
+        With ``read_run``, the frames of a run it reads (tried where a whole frame with
+        more bytes after it begins) come as what it makes of them, in the place of their
+        payloads.
 
         Raises :class:`FrameTooLargeError` when a header announces more than the limit
         (after returning the whole frames that came before it, if any); the decoder is
