@@ -13,6 +13,7 @@ import threading
 from gui_chat.net.discovery import Discovery, DiscoveryConfig
 from gui_chat.net.events import (
     ChatReceived,
+    ChatsReceived,
     Listening,
     MembersChanged,
     Notice,
@@ -46,6 +47,9 @@ class _Reporter:
                 )
             elif isinstance(event, ChatReceived):
                 log.info("<%s> %s", event.sender, event.text)
+            elif isinstance(event, ChatsReceived):
+                for text in event.texts:
+                    log.info("<%s> %s", event.sender, text)
             elif isinstance(event, PeerJoined):
                 log.info("%s joined from %s", event.nick, event.address)
             elif isinstance(event, PeerLeft):

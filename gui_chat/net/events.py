@@ -50,6 +50,25 @@ class ChatReceived(SessionEvent):
 
 
 @dataclass(slots=True)
+class ChatsReceived(SessionEvent):
+    """Chats of one sender that a room read and relayed together: what a
+    :class:`ChatReceived` for each says, with ``ids[i]`` the id of ``texts[i]``."""
+
+    sender: str
+    ids: list[str]
+    texts: list[str]
+    ts: float
+    address: str = ""
+
+    def each(self) -> list[ChatReceived]:
+        """The chats as a :class:`ChatReceived` each, in order."""
+        return [
+            ChatReceived(message_id, self.sender, text, self.ts, self.address)
+            for message_id, text in zip(self.ids, self.texts, strict=True)
+        ]
+
+
+@dataclass(slots=True)
 class ChatDelivered(SessionEvent):
     """Our message ``id`` was taken by the room or acknowledged by the UDP peer."""
 

@@ -18,7 +18,7 @@ import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from gui_chat.net.errors import NetError
@@ -169,10 +169,6 @@ class SessionLoop:
     def emit(self, event: SessionEvent) -> None:
         """Report ``event``; events are delivered in one list per loop turn."""
         self._events.append(event)
-
-    def emit_all(self, events: Iterable[SessionEvent]) -> None:
-        """Report ``events``, in order, as :meth:`emit` reports each."""
-        self._events.extend(events)
 
     def watch(self, sock: socket.socket, mask: int, handler: Handler) -> None:
         self._selector.register(sock, mask, handler)

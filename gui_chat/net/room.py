@@ -20,6 +20,7 @@ from gui_chat.net.events import (
     ChatDelivered,
     ChatFailed,
     ChatReceived,
+    ChatsReceived,
     MembersChanged,
     Notice,
     PeerJoined,
@@ -345,7 +346,7 @@ class RoomServer(StreamServer):
                 strict=False,  # the repeats go on
             )
         )
-        self.emit_all(map(ChatReceived, ids, repeat(nick), texts, repeat(ts), repeat(address)))
+        self.emit(ChatsReceived(nick, ids, texts, ts, address))  # one event for them all
 
     def _forget_oldest(self, client_id: str, relayed: dict[str, None]) -> None:
         """Keep the last :data:`REMEMBERED_IDS` ids relayed for ``client_id`` (and up to as

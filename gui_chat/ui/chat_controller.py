@@ -16,6 +16,7 @@ from gui_chat.net.events import (
     ChatDelivered,
     ChatFailed,
     ChatReceived,
+    ChatsReceived,
     Connected,
     Connecting,
     Listening,
@@ -258,13 +259,16 @@ class ChatController(QObject):
             rows.append(ChatEntry(EntryKind.ERROR if error else EntryKind.SYSTEM, text, now))
 
         for event in events:
-            if type(event) is ChatReceived:  # by far the most frequent: checked first
-                text = event.text
-                # kind, text, ts, sender, address: by position, at half the cost of keywords
-                entry = ChatEntry(peer, text, event.ts or now, event.sender, event.address)
-                if mentions is not None and mentions(text) is not None:
-                    entry.mention = True
-                rows.append(entry)
+            kind = type(event)
+            if kind is ChatReceived or kind is ChatsReceived:  # the most frequent: first
+                texts = event.texts if kind is ChatsReceived else (event.text,)
+                ts, sender, address = event.ts or now, event.sender, event.address
+                for text in texts:
+                    # kind, text, ts, sender, address: by position, half the cost of keywords
+                    entry = ChatEntry(peer, text, ts, sender, address)
+                    if mentions is not None and mentions(text) is not None:
+                        entry.mention = True
+                    rows.append(entry)
             elif isinstance(event, RawReceived):
                 self._receive_raw(event, rows, grown)
             elif isinstance(event, ChatDelivered):
@@ -435,7 +439,12 @@ class ChatController(QObject):
         if mention is None:
             return None
         nick, pattern = mention
-        texts = [event.text for event in events if type(event) is ChatReceived]
+        texts = []
+        for event in events:
+            if type(event) is ChatReceived:
+                texts.append(event.text)
+            elif type(event) is ChatsReceived:
+                texts += event.texts
         if not texts:
             return None
         batch = "\n".join(texts)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from gui_chat.net.client import ClientConfig, RoomClient
-from gui_chat.net.events import Connected, Listening, SessionEnded, SessionEvent
+from gui_chat.net.events import ChatsReceived, Connected, Listening, SessionEnded, SessionEvent
 from gui_chat.net.loop import EventSink, SessionLoop
 from gui_chat.net.room import RoomConfig, RoomServer
 from gui_chat.net.udp import UdpConfig, UdpPeer
@@ -37,7 +37,15 @@ class Session:
         self.thread = threading.Thread(target=self.loop.run, name=f"session-{name}", daemon=True)
 
     def _sink(self, events: list[SessionEvent]) -> None:
-        self.events.put(list(events))  # one batch per loop turn, kept together
+        # one batch per loop turn, kept together; a room's chats relayed together as
+        # the chat each of them stands for
+        self.events.put(
+            [
+                chat
+                for event in events
+                for chat in (event.each() if isinstance(event, ChatsReceived) else (event,))
+            ]
+        )
 
     def start(self) -> Session:
         self.thread.start()
