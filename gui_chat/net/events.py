@@ -60,6 +60,14 @@ class ChatsReceived(SessionEvent):
     ts: float
     address: str = ""
 
+    def split(self, count: int) -> tuple[ChatsReceived, ChatsReceived]:
+        """The first ``count`` chats, and the others."""
+        sender, ids, texts, ts, address = self.sender, self.ids, self.texts, self.ts, self.address
+        return (
+            ChatsReceived(sender, ids[:count], texts[:count], ts, address),
+            ChatsReceived(sender, ids[count:], texts[count:], ts, address),
+        )
+
     def each(self) -> list[ChatReceived]:
         """The chats as a :class:`ChatReceived` each, in order."""
         return [

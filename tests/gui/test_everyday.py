@@ -18,6 +18,7 @@ from gui_chat.store.history import History
 from gui_chat.ui.chat_model import EntryKind
 from gui_chat.ui.session_settings import Mode
 from gui_chat.ui.theme import _light_palette, is_dark
+from gui_chat.workers.session_worker import MAX_BATCH
 
 
 def _chat_in_a_room(open_window, state_dir: Path, lines: list[str]) -> None:
@@ -186,11 +187,9 @@ def test_unread_messages_are_counted_in_the_title_while_inactive(open_window, qt
     assert host.window.notifier.unread == 0
 
 
-def _marked_after_burst(open_window, qtbot, nick: str, texts: list[str]) -> list[str]:
-    """Host a room as ``nick``, send it ``texts`` in one TCP burst from a plain socket;
-    the texts the window marked as naming the host."""
-    host = open_window()
-    port = host.host(nick)
+def _burst_into(host, qtbot, port: int, texts: list[str]) -> None:
+    """Send the room ``host`` hosts on ``port`` ``texts`` in one TCP burst from a plain
+    socket, as a gui_chat client spells them; return once the window shows them all."""
     sender = Connection()
     burst = sender.send(Hello("visitor")) + b"".join(
         sender.send(Chat(f"id{number}", text)) for number, text in enumerate(texts)
@@ -203,7 +202,26 @@ def _marked_after_burst(open_window, qtbot, nick: str, texts: list[str]) -> list
             return sum(entry.kind is EntryKind.PEER for entry in entries) == len(texts)
 
         qtbot.waitUntil(all_shown, timeout=10_000)
+
+
+def _marked_after_burst(open_window, qtbot, nick: str, texts: list[str]) -> list[str]:
+    """Host a room as ``nick``, send it ``texts`` in one burst; the texts the window
+    marked as naming the host."""
+    host = open_window()
+    _burst_into(host, qtbot, host.host(nick), texts)
     return [entry.text for entry in host.window.model.entries() if entry.mention]
+
+
+def test_a_burst_reaches_the_window_in_batches_of_a_bounded_size(open_window, qtbot):
+    """The room reads a burst as runs of chats; the window still gets them in batches
+    of at most MAX_BATCH, so that it draws and answers between two."""
+    host = open_window()
+    port = host.host("keeper")
+    batches: list[int] = []
+    host.window.controller.incoming.connect(lambda rows: batches.append(len(rows)))
+    _burst_into(host, qtbot, port, [f"line {number}" for number in range(3 * MAX_BATCH)])
+    assert sum(batches) == 3 * MAX_BATCH
+    assert max(batches) <= MAX_BATCH, batches
 
 
 def test_in_a_burst_only_the_messages_that_name_us_are_marked(open_window, qtbot):
