@@ -47,3 +47,10 @@ def test_a_run_that_fits_is_not_split() -> None:
     pending: list[SessionEvent] = [Notice("first"), run]
     assert take_batch(pending, 3) == [Notice("first"), run]
     assert pending == []
+
+
+def test_a_full_batch_leaves_the_next_run_whole() -> None:
+    run = ChatsReceived("ann", ["a", "b"], ["x", "y"], 1.0)
+    pending: list[SessionEvent] = [Notice("one"), Notice("two"), run]
+    assert take_batch(pending, 2) == [Notice("one"), Notice("two")]
+    assert pending == [run]

@@ -41,7 +41,7 @@ def take_batch(pending: list[SessionEvent], limit: int) -> list[SessionEvent]:
     for index, event in enumerate(pending):
         weight = len(event.ids) if type(event) is ChatsReceived else 1
         if taken + weight > limit:
-            if type(event) is ChatsReceived:
+            if type(event) is ChatsReceived and taken < limit:
                 first, pending[index] = event.split(limit - taken)
                 batch = [*pending[:index], first]
                 del pending[:index]
