@@ -2,9 +2,10 @@
 
 A client in a hurry sends its chats frame after frame. Read one by one (the length,
 then :func:`plain_chat`), they cost a room microseconds of Python each;
-:func:`read_chat_run` reads a whole run in a few passes in C (two regular expressions,
-joins, a comparison) and reads each frame as the one-by-one reading would: a plain
-chat the same way, any other frame as a payload for the decoder.
+:func:`read_chat_run` reads a whole run in a few passes in C (a regular expression
+finds it, another cuts it up, then joins and a comparison) and reads each frame as the
+one-by-one reading would: a plain chat the same way, any other frame as a payload for
+the decoder.
 
 Each byte is looked at once or twice, whatever a peer sends: a run ends at the first
 frame that does not look like such a chat, or whose length is not that chat's, and the
@@ -48,7 +49,9 @@ def _frame_pattern(group: bytes) -> bytes:
 
 
 _RUN = re.compile(b"(?:" + _frame_pattern(b"(?:") + b")+").match
-_FRAMES = re.compile(_frame_pattern(b"(")).findall
+#: A run's frames cut into ``b""``, length, id, text, ``b""``, length… (no tuple per
+#: frame, which the garbage collector would walk, as ``findall`` makes).
+_CUT = re.compile(_frame_pattern(b"(")).split
 #: Bytes that no plain chat's id or text holds: JSON escapes them, with a backslash.
 _ESCAPED = bytes(range(0x20)) + b"\\"
 
@@ -78,7 +81,8 @@ def read_chat_run(
     end = match.end()
     if end - start == 4 + int.from_bytes(buffer[start : start + 4], "big"):
         return None  # a frame alone: read on its own, on the path a chat's latency takes
-    heads, ids, texts = zip(*_FRAMES(buffer, start, end), strict=True)
+    pieces = _CUT(buffer[start:end])
+    heads, ids, texts = pieces[1::4], pieces[2::4], pieces[3::4]
     lengths = list(map(add, map(len, ids), map(_PLUS_FIXED, map(len, texts))))
     strings = b"".join(ids) + b"".join(texts)
     if (
@@ -99,9 +103,9 @@ def read_chat_run(
 def _one_by_one(
     buffer: bytes | bytearray,
     start: int,
-    heads: tuple[bytes, ...],
-    ids: tuple[bytes, ...],
-    texts: tuple[bytes, ...],
+    heads: list[bytes],
+    ids: list[bytes],
+    texts: list[bytes],
     max_size: int,
 ) -> tuple[int, list[ChatRun | bytes]] | None:
     """:func:`read_chat_run` for frames of which one or more are not plain chats."""
