@@ -45,9 +45,7 @@ class _Reporter:
                 log.info(
                     "room %r open on %s port %d", self.config.room_name, event.host, event.port
                 )
-            elif isinstance(event, ChatReceived):
-                log.info("<%s> %s", event.sender, event.text)
-            elif isinstance(event, ChatsReceived):
+            elif isinstance(event, (ChatReceived, ChatsReceived)):
                 for text in event.texts:
                     log.info("<%s> %s", event.sender, text)
             elif isinstance(event, PeerJoined):

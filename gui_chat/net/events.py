@@ -48,6 +48,11 @@ class ChatReceived(SessionEvent):
     ts: float
     address: str = ""
 
+    @property
+    def texts(self) -> tuple[str]:
+        """Its text, as :class:`ChatsReceived` gives its texts."""
+        return (self.text,)
+
 
 @dataclass(slots=True)
 class ChatsReceived(SessionEvent):

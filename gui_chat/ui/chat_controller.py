@@ -40,6 +40,9 @@ from gui_chat.workers import SessionWorker
 
 log = logging.getLogger("gui_chat.ui")
 
+#: The events that bring chats from others (``texts`` of each).
+_CHATS = (ChatReceived, ChatsReceived)
+
 #: Longest the window waits (s) for the session to send a message just typed, before it
 #: draws the message's row: the session thread then runs at once instead of waiting
 #: for the interpreter while the row is drawn.
@@ -259,11 +262,9 @@ class ChatController(QObject):
             rows.append(ChatEntry(EntryKind.ERROR if error else EntryKind.SYSTEM, text, now))
 
         for event in events:
-            kind = type(event)
-            if kind is ChatReceived or kind is ChatsReceived:  # the most frequent: first
-                texts = event.texts if kind is ChatsReceived else (event.text,)
+            if type(event) in _CHATS:  # the most frequent: checked first
                 ts, sender, address = event.ts or now, event.sender, event.address
-                for text in texts:
+                for text in event.texts:
                     # kind, text, ts, sender, address: by position, half the cost of keywords
                     entry = ChatEntry(peer, text, ts, sender, address)
                     if mentions is not None and mentions(text) is not None:
@@ -439,12 +440,7 @@ class ChatController(QObject):
         if mention is None:
             return None
         nick, pattern = mention
-        texts = []
-        for event in events:
-            if type(event) is ChatReceived:
-                texts.append(event.text)
-            elif type(event) is ChatsReceived:
-                texts += event.texts
+        texts = [text for event in events if type(event) in _CHATS for text in event.texts]
         if not texts:
             return None
         batch = "\n".join(texts)
