@@ -106,7 +106,7 @@ class RoomClient(StreamClient):
         )
         peer.queue_bytes(self.protocol.send(hello))
         for message_id, text in self._unconfirmed.items():  # typed meanwhile, or unanswered
-            peer.queue_bytes(self.protocol.send(Chat(message_id, text)))
+            peer.queue_bytes(self.protocol.send_chat(message_id, text))
 
     def on_disconnected(self) -> None:
         self.protocol = Connection()
@@ -197,7 +197,7 @@ class RoomClient(StreamClient):
 
     def _send_chat(self, message_id: str, text: str) -> None:
         try:
-            frame = self.protocol.send(Chat(message_id, text))
+            frame = self.protocol.send_chat(message_id, text)
         except LocalProtocolError as exc:
             self.emit(ChatFailed(message_id, str(exc)))
             return

@@ -27,7 +27,9 @@ from gui_chat.protocol import (
     Pong,
     RemoteProtocolError,
     decode_datagram,
+    encode_chat,
     encode_datagram,
+    fit_datagram,
     normalize_nick,
 )
 
@@ -171,7 +173,7 @@ class UdpPeer(SessionLoop):
             self.emit(ChatFailed(message_id, "no peer to send to: enter its host and port"))
             return
         try:
-            datagram = encode_datagram(Chat(message_id, text, sender=self.nick, ts=time.time()))
+            datagram = fit_datagram(encode_chat(message_id, text, self.nick, time.time()))
         except LocalProtocolError as exc:
             self.emit(ChatFailed(message_id, str(exc)))
             return

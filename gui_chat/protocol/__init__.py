@@ -16,7 +16,7 @@ _NAMES_BY_MODULE = {
     "blocks": ("ChatBlockWriter", "item_start", "json_content"),
     "chat_runs": ("ChatRun", "read_chat_run"),
     "connection": ("Connection",),
-    "datagram": ("MAX_DATAGRAM_SIZE", "decode_datagram", "encode_datagram"),
+    "datagram": ("MAX_DATAGRAM_SIZE", "decode_datagram", "encode_datagram", "fit_datagram"),
     "errors": ("FrameTooLargeError", "LocalProtocolError", "ProtocolError", "RemoteProtocolError"),
     "framing": ("HEADER", "HEADER_SIZE", "MAX_FRAME_SIZE", "FrameDecoder", "encode_frame"),
     "messages": (
@@ -37,6 +37,7 @@ _NAMES_BY_MODULE = {
         "Welcome",
         "check_chat_item",
         "decode_message",
+        "encode_chat",
         "encode_message",
         "plain_chat",
     ),

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from gui_chat.protocol.chat_runs import ChatRun, read_chat_run
 from gui_chat.protocol.errors import RemoteProtocolError
 from gui_chat.protocol.framing import MAX_FRAME_SIZE, FrameDecoder, encode_frame
-from gui_chat.protocol.messages import Message, decode_message, encode_message
+from gui_chat.protocol.messages import Message, decode_message, encode_chat, encode_message
 
 
 class Connection:
@@ -79,3 +79,7 @@ class Connection:
     def send(self, message: Message) -> bytes:
         """The bytes that carry ``message``."""
         return encode_frame(encode_message(message), self._decoder.max_size)
+
+    def send_chat(self, message_id: str, text: str) -> bytes:
+        """The bytes that carry a chat the user typed (as ``send(Chat(...))``, sooner)."""
+        return encode_frame(encode_chat(message_id, text), self._decoder.max_size)

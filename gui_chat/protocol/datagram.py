@@ -15,7 +15,12 @@ MAX_DATAGRAM_SIZE = 1400
 
 def encode_datagram(message: Message) -> bytes:
     """The datagram for ``message``; :class:`LocalProtocolError` if it would not fit."""
-    payload = encode_message(message)
+    return fit_datagram(encode_message(message))
+
+
+def fit_datagram(payload: bytes) -> bytes:
+    """``payload`` (an encoded message) as a datagram; :class:`LocalProtocolError` if it
+    would not fit."""
     if len(payload) > MAX_DATAGRAM_SIZE:
         raise LocalProtocolError(
             f"message is too long for UDP ({len(payload):,} bytes encoded, at most "

@@ -7,6 +7,7 @@ import json
 import struct
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -29,6 +30,7 @@ from gui_chat.protocol import (
     RemoteProtocolError,
     decode_datagram,
     decode_message,
+    encode_chat,
     encode_datagram,
     encode_frame,
     encode_message,
@@ -36,7 +38,13 @@ from gui_chat.protocol import (
     json_content,
     plain_chat,
 )
-from gui_chat.protocol.messages import MAX_ID_LENGTH, MESSAGE_TYPES, decode_body
+from gui_chat.protocol.messages import (
+    MAX_ID_LENGTH,
+    MESSAGE_TYPES,
+    decode_body,
+    message_from_body,
+)
+from gui_chat.protocol.names import MAX_NICK_LENGTH, MAX_TEXT_LENGTH
 from tests.support.frames import cut, room_reads
 
 FUZZ = settings(max_examples=300, deadline=None, database=None)
@@ -381,6 +389,77 @@ def test_plain_chat_accepts_only_what_the_decoder_reads_as_a_plain_chat(payload:
     assert (message_id, text) == (json_content(message_id), json_content(text))
 
 
+# A room's block of one chat, spelled the usual way with numbers and strings near and
+# beyond what the protocol allows, and any bytes or characters inside the quotes.
+block_numbers = st.one_of(
+    st.sampled_from(["0.0", "1.5", "01.5", "-1.5", "1e3", "1.", ".5", "1000000000000.0"]),
+    st.sampled_from(["1000000000000.5", "9999999999999.9", "1763830000.123456", "١.٥"]),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.integers(min_value=-1, max_value=2**32).map(str),
+)
+block_strings = st.one_of(
+    st.text(max_size=MAX_ID_LENGTH + 2).map(lambda text: text.encode("utf-8", "surrogatepass")),
+    st.binary(max_size=70),
+    st.sampled_from([b"a" * (MAX_NICK_LENGTH * 4 + 1), b"i" * (MAX_ID_LENGTH + 1)]),
+)
+block_payloads = st.builds(
+    lambda ts, seq, sender, message_id, text: (
+        b'{"t":"chats","ts":%s,"seq":%s,'
+        b'"chats":[["%s","%s","%s"]]}' % (ts.encode(), seq.encode(), sender, message_id, text)
+    ),
+    block_numbers,
+    block_numbers,
+    block_strings,
+    block_strings,
+    block_strings,
+)
+
+
+def _block(ts: str = "1.5", seq: str = "1", sender: str = "bob", text: str = "hi") -> bytes:
+    """A block of one chat with id ``m1``, spelled as a room spells it."""
+    return f'{{"t":"chats","ts":{ts},"seq":{seq},"chats":[["{sender}","m1","{text}"]]}}'.encode(
+        "utf-8", "surrogatepass"
+    )
+
+
+NEAR_LIMITS = [
+    *(_block(ts=ts) for ts in ["0.0", "1000000000000.0", "1000000000000.5", "01.5", "-1.5"]),
+    *(_block(seq=seq) for seq in ["0", "01", "2147483647", "2147483648", "99999999999"]),
+    *(
+        _block(sender=sender)
+        for sender in ["s" * MAX_NICK_LENGTH * 4, "s" * MAX_NICK_LENGTH * 4 + "s"]
+    ),
+    *(_block(text=text) for text in ["字" * MAX_TEXT_LENGTH, "字" * (MAX_TEXT_LENGTH + 1)]),
+    *(_block(text=text) for text in ['a\\"b', "a\\\\b", "a\tb", "\ud800", "\x7f\u2028"]),
+    _block().replace(b"m1", b"i" * MAX_ID_LENGTH),
+    _block().replace(b"m1", b"i" * (MAX_ID_LENGTH + 1)),
+    _block().replace(b"hi", b"\xff"),
+]
+
+
+def _assert_read_as_the_json_decoder_reads(payload: bytes) -> None:
+    try:
+        got: Message | str = decode_message(payload)
+    except RemoteProtocolError as exc:
+        got = str(exc)
+    try:
+        expected: Message | str = message_from_body(decode_body(payload))
+    except RemoteProtocolError as exc:
+        expected = str(exc)
+    assert got == expected
+
+
+@pytest.mark.parametrize("payload", NEAR_LIMITS)
+def test_blocks_near_the_limits_are_read_as_the_json_decoder_reads_them(payload: bytes) -> None:
+    _assert_read_as_the_json_decoder_reads(payload)
+
+
+@FUZZ
+@given(block_payloads | json_payloads)
+def test_blocks_read_without_the_json_decoder_are_read_as_it_reads_them(payload: bytes) -> None:
+    _assert_read_as_the_json_decoder_reads(payload)
+
+
 # Frames of such payloads and of others, some of them lying about their length by a byte.
 lying_frames = st.lists(
     st.tuples(
@@ -413,6 +492,36 @@ def test_plain_chat_reads_what_a_client_sends_unless_it_needs_escapes(
         return  # e.g. a lone surrogate: never sent
     needs_escape = any(char in '"\\' or char < " " for char in message_id + text)
     assert plain_chat(payload) == (None if needs_escape else (message_id, text))
+
+
+#: Time stamps around the limits of a chat's ``ts``, as floats and not.
+stamps = (
+    st.floats(allow_nan=True, allow_infinity=True)
+    | st.sampled_from([0.0, -0.0, 1e12, 1e12 + 1, 1.5, 1_763_830_000.123456])
+    | st.integers(min_value=-1, max_value=2)
+    | st.booleans()
+)
+
+
+@FUZZ
+@given(
+    st.text(max_size=MAX_ID_LENGTH + 1),
+    st.text(max_size=300),
+    st.text(max_size=MAX_NICK_LENGTH * 4 + 1),
+    stamps,
+)
+def test_a_typed_chat_is_written_as_the_general_encoder_writes_it(
+    message_id: str, text: str, sender: str, ts: Any
+) -> None:
+    try:
+        expected: bytes | str = encode_message(Chat(message_id, text, sender, ts))
+    except LocalProtocolError as exc:
+        expected = str(exc)
+    try:
+        written: bytes | str = encode_chat(message_id, text, sender, ts)
+    except LocalProtocolError as exc:
+        written = str(exc)
+    assert written == expected
 
 
 chat_items = st.tuples(st.text(max_size=8), st.text(max_size=8), st.text(max_size=40))

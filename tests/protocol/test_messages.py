@@ -27,6 +27,7 @@ from gui_chat.protocol import (
     RemoteProtocolError,
     Welcome,
     decode_message,
+    encode_chat,
     encode_message,
 )
 from gui_chat.protocol.messages import MAX_ID_LENGTH, MAX_REASON_LENGTH, MESSAGE_TYPES
@@ -126,6 +127,31 @@ def test_names_survive_unchanged(text: str) -> None:
         Error(reason=text),
     ):
         assert decode_message(encode_message(message)) == message
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_a_typed_chat_is_written_as_any_chat(text: str) -> None:
+    for chat in (Chat(id="x", text=text), Chat(id="x", text=text, sender="bob", ts=1.5e9)):
+        payload = encode_chat(chat.id, chat.text, chat.sender, chat.ts)
+        assert payload == encode_message(chat)
+        assert decode_message(payload) == chat
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        ("i" * (MAX_ID_LENGTH + 1), "text"),
+        ("id", "字" * (MAX_TEXT_LENGTH + 1)),
+        ("id", "lone \udcff surrogate"),
+        ("id", "text", "s" * (MAX_NICK_LENGTH * 4 + 1)),
+        ("id", "text", "bob", 1e12 * 2),
+        ("id", "text", "bob", float("nan")),
+    ],
+)
+def test_a_typed_chat_that_is_not_valid_is_refused_in_plain_words(fields: tuple) -> None:
+    with pytest.raises(LocalProtocolError) as info:
+        encode_chat(*fields)
+    _assert_readable(info.value)
 
 
 def test_encoding_is_compact_utf8_not_escaped() -> None:
