@@ -159,8 +159,7 @@ class ChatController(QObject):
         self._settings = settings
         self.open_conversation(settings.conversation)
         self.nick = normalize_nick(settings.nick)
-        worker = SessionWorker(settings.make_session, settings.mode.value)
-        worker.events.connect(self._on_events)
+        worker = SessionWorker(settings.make_session, self._on_events, settings.mode.value)
         self._worker = worker
         self._set_running(True)
         self.status_changed.emit(self.tr("Starting…"), False)

@@ -51,8 +51,7 @@ class DiscoveryController(QObject):
         def make(sink: EventSink) -> Discovery:
             return Discovery(config, sink)
 
-        self._worker = SessionWorker(make, "discovery")
-        self._worker.events.connect(self._on_events)
+        self._worker = SessionWorker(make, self._on_events, "discovery")
         self._worker.start()
         if self._announcement is not None:
             self.announce(*self._announcement)
