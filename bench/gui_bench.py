@@ -272,20 +272,21 @@ def paced_latencies(
     last ``count``. ``send_one(text)`` gives (sent, arrived or ``None``) in perf_counter
     seconds; ``pause(seconds)`` waits in the way the caller's windows need."""
     times: list[float] = []
-    lost = 0
+    lost: list[int] = []
     deadline = time.monotonic() + budget
     for i in range(warmup + count):
         if time.monotonic() > deadline:
             break
         sent, arrived = send_one(f"{label} {i:06d} the quick brown fox")
         if arrived is None:
-            lost += 1
+            lost.append(i)
         elif i >= warmup:
             times.append(arrived - sent)
         pause(max(0.0, sent + PACE_S - time.perf_counter()))
     result = summary_ms(times)
-    result["timed_out"] = lost
-    result["complete"] = len(times) == count and lost == 0
+    result["timed_out"] = len(lost)
+    result["timed_out_messages"] = lost  # their numbers, the warm-up's first
+    result["complete"] = len(times) == count and not lost
     result["pace_s"] = PACE_S
     return result
 
@@ -434,6 +435,7 @@ class WindowAgent:
             self.say(f"sent {stamp!r}")
         elif word == "expect":
             self.prefix = rest
+            self.say("expecting")
         elif word == "people":
             self.say(f"people {self.window.people.count()}")
         elif word == "quit":
@@ -537,6 +539,7 @@ def measure_path_between(
 ) -> dict[str, Any]:
     """Like :func:`measure_path`, with sender and receiver in processes of their own."""
     receiver.command(f"expect {label} ")
+    receiver.wait_for("expecting", SETUP_TIMEOUT)  # before the first message can arrive
 
     def send_one(text: str) -> tuple[float, float | None]:
         sender.command(f"send {text}")
