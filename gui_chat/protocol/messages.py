@@ -334,7 +334,8 @@ _PLAIN_BLOCK = re.compile(
 
 def _plain_block(payload: bytes) -> tuple[float, int, tuple[ChatItem]] | None:
     """``(ts, seq, ((sender, id, text),))`` of a room's usual block of one chat, read
-    without the JSON decoder; ``None`` for any other payload (as :func:`plain_chat`)."""
+    without the JSON decoder; ``None`` for any other payload, which the decoder then
+    judges. Like :func:`plain_chat`, this accepts nothing the decoder would refuse."""
     if not payload.startswith(b'{"t":"chats",'):
         return None
     try:
