@@ -12,8 +12,7 @@ import threading
 
 from gui_chat.net.discovery import Discovery, DiscoveryConfig
 from gui_chat.net.events import (
-    ChatReceived,
-    ChatsReceived,
+    CHAT_EVENTS,
     Listening,
     MembersChanged,
     Notice,
@@ -45,7 +44,7 @@ class _Reporter:
                 log.info(
                     "room %r open on %s port %d", self.config.room_name, event.host, event.port
                 )
-            elif isinstance(event, (ChatReceived, ChatsReceived)):
+            elif isinstance(event, CHAT_EVENTS):
                 for text in event.texts:
                     log.info("<%s> %s", event.sender, text)
             elif isinstance(event, PeerJoined):

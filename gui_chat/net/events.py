@@ -81,6 +81,10 @@ class ChatsReceived(SessionEvent):
         ]
 
 
+#: The events that bring chats from others; ``texts`` of each gives them.
+CHAT_EVENTS = (ChatReceived, ChatsReceived)
+
+
 @dataclass(slots=True)
 class ChatDelivered(SessionEvent):
     """Our message ``id`` was taken by the room or acknowledged by the UDP peer."""

@@ -13,10 +13,9 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from gui_chat.net.errors import format_address
 from gui_chat.net.events import (
+    CHAT_EVENTS,
     ChatDelivered,
     ChatFailed,
-    ChatReceived,
-    ChatsReceived,
     Connected,
     Connecting,
     Listening,
@@ -39,9 +38,6 @@ from gui_chat.ui.session_settings import Mode, SessionSettings
 from gui_chat.workers import SessionWorker
 
 log = logging.getLogger("gui_chat.ui")
-
-#: The events that bring chats from others (``texts`` of each).
-_CHATS = (ChatReceived, ChatsReceived)
 
 #: Longest the window waits (s) for the session to send a message just typed, before it
 #: draws the message's row: the session thread then runs at once instead of waiting
@@ -261,7 +257,7 @@ class ChatController(QObject):
             rows.append(ChatEntry(EntryKind.ERROR if error else EntryKind.SYSTEM, text, now))
 
         for event in events:
-            if type(event) in _CHATS:  # the most frequent: checked first
+            if type(event) in CHAT_EVENTS:  # the most frequent: checked first
                 ts, sender, address = event.ts or now, event.sender, event.address
                 for text in event.texts:
                     # kind, text, ts, sender, address: by position, half the cost of keywords
@@ -439,7 +435,7 @@ class ChatController(QObject):
         if mention is None:
             return None
         nick, pattern = mention
-        texts = [text for event in events if type(event) in _CHATS for text in event.texts]
+        texts = [text for event in events if type(event) in CHAT_EVENTS for text in event.texts]
         if not texts:
             return None
         batch = "\n".join(texts)
