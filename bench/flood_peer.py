@@ -4,9 +4,9 @@
 
 Encodes a hello and ``N`` chat frames, connects to the room on 127.0.0.1:P, sends the
 hello, prints ``ready`` and waits for a line ``go`` on stdin; then sends every frame as
-fast as the room takes them while a second thread counts the room's echoes. It ends
-when the room closes the connection or stdin closes, printing one JSON line (see
-:func:`bench.common.emit_result`): echoes counted and seconds spent sending.
+fast as the room takes them while a second thread counts the chats the room confirms.
+It ends when the room closes the connection or stdin closes, printing one JSON line
+(see :func:`bench.common.emit_result`): chats confirmed and seconds spent sending.
 
 Kept out of the window's process so that its sending and counting do not compete with
 the window for the interpreter.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import socket
 import sys
 import threading
@@ -26,54 +27,53 @@ from bench.common import LOCALHOST, emit_result, frame
 CHUNK = 256 * 1024
 #: The nickname the peer asks for (the window's room has no other member then).
 NICK = "flooder"
-#: How the room's echo of each of the peer's chats begins: an item of a ``chats`` block,
-#: an array whose first element is the string ``flooder`` exactly and whose second is a
-#: string. Nothing else the room sends holds these bytes: a quote followed by a letter
-#: opens a string (a closing quote is followed by ``,``, ``:``, ``]`` or ``}``, and a
-#: quote inside a string is escaped), and a member list begins with the host's name.
-CHAT_MARK = b'["' + NICK.encode() + b'","'
-#: Longest wait (s) for the last echoes once the window has every message.
-ECHO_WAIT = 5.0
+#: The room's acknowledgement of the peer's chats up to the one with this id (a quote
+#: inside a chat's text is escaped, so no text holds these bytes).
+ACK = re.compile(rb'\{"t":"ack","id":"([0-9a-f]{32})"\}')
+ACK_START = b'{"t":"ack","id":"'
+ACK_SIZE = len(ACK_START) + 32 + 2
+#: Longest wait (s) for the last acknowledgement once the window has every message.
+ACK_WAIT = 5.0
 
 
-def flood_bytes(count: int) -> tuple[bytes, bytes]:
-    """The hello frame and ``count`` chat frames."""
+def flood_bytes(count: int) -> tuple[bytes, list[str], bytes]:
+    """The hello frame, the ids of ``count`` chats and their frames."""
     try:
         from gui_chat.protocol.messages import PROTOCOL_VERSION
     except ImportError:
         PROTOCOL_VERSION = 1  # noqa: N806 - an older checkout (bench.run --code)
     hello = frame({"t": "hello", "nick": NICK, "version": PROTOCOL_VERSION})
-    ids = random.Random(count)  # 32 random hex digits, as a gui_chat client's uuid4().hex
+    bits = random.Random(count)  # 32 random hex digits, as a gui_chat client's uuid4().hex
+    ids = [f"{bits.getrandbits(128):032x}" for _ in range(count)]
     chats = b"".join(
-        frame(
-            {
-                "t": "chat",
-                "id": f"{ids.getrandbits(128):032x}",
-                "text": f"flood {i:06d} lorem ipsum dolor sit amet",
-            }
-        )
-        for i in range(count)
+        frame({"t": "chat", "id": message_id, "text": f"flood {i:06d} lorem ipsum dolor sit amet"})
+        for i, message_id in enumerate(ids)
     )
-    return hello, chats
+    return hello, ids, chats
 
 
-class EchoCounter(threading.Thread):
-    """Counts the peer's chats the room sends back, until the connection ends."""
+class AckCounter(threading.Thread):
+    """Counts the peer's chats the room confirms, until the connection ends: an ``ack``
+    confirms the chat it names and every one sent before it."""
 
-    def __init__(self, sock: socket.socket, expected: int) -> None:
-        super().__init__(name="echoes")
+    def __init__(self, sock: socket.socket, ids: list[str]) -> None:
+        super().__init__(name="acks")
         self.sock = sock
-        self.expected = expected
+        self.expected = len(ids)
+        self.position = {message_id.encode(): n for n, message_id in enumerate(ids, 1)}
         self.count = 0
         self.all_back = threading.Event()
 
     def run(self) -> None:
         tail = b""
-        edge = len(CHAT_MARK) - 1
         try:
             while data := self.sock.recv(CHUNK):
-                self.count += (tail + data[:edge]).count(CHAT_MARK) + data.count(CHAT_MARK)
-                tail = data[-edge:]
+                window = tail + data
+                # the last complete ack in what came says it all
+                start = window.rfind(ACK_START, 0, len(window) - ACK_SIZE + 1)
+                if start >= 0 and (ack := ACK.match(window, start)) is not None:
+                    self.count = max(self.count, self.position.get(ack[1], 0))
+                tail = window[-ACK_SIZE:]
                 if self.count >= self.expected:
                     self.all_back.set()
         except OSError:
@@ -86,12 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=100_000)
     args = parser.parse_args(argv)
 
-    hello, chats = flood_bytes(args.messages)
+    hello, ids, chats = flood_bytes(args.messages)
     result: dict = {"messages": args.messages, "bytes": len(hello) + len(chats)}
     sock = socket.create_connection((LOCALHOST, args.port), timeout=10.0)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.settimeout(None)
-    counter = EchoCounter(sock, args.messages)
+    counter = AckCounter(sock, ids)
     try:
         sock.sendall(hello)
         counter.start()
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
                 sock.sendall(view[offset : offset + CHUNK])
             result["send_s"] = round(time.perf_counter() - started, 4)
             sys.stdin.readline()  # the window says when it has everything (or gives up)
-            counter.all_back.wait(ECHO_WAIT)
+            counter.all_back.wait(ACK_WAIT)
     except OSError as exc:
         result["error"] = f"{type(exc).__name__}: {exc}"
     finally:
@@ -112,9 +112,9 @@ def main(argv: list[str] | None = None) -> int:
         except OSError:
             pass
         if counter.is_alive():
-            counter.join(ECHO_WAIT)
+            counter.join(ACK_WAIT)
         sock.close()
-    result["echoes"] = counter.count
+    result["acks"] = counter.count
     emit_result(result)
     return 0 if "error" not in result else 1
 

@@ -704,7 +704,7 @@ def end_flood_peer(peer: subprocess.Popen) -> dict[str, Any]:
 def run_flood(count: int, budget: float) -> dict[str, Any]:
     from gui_chat.ui.chat_model import EntryKind
 
-    hello, chats = flood_bytes(count)
+    hello, _ids, chats = flood_bytes(count)
     result: dict[str, Any] = {"messages": count, "bytes": len(hello) + len(chats)}
     result["baseline_plain_python"] = baseline_plain_decode(hello, chats, count)
     result["baseline_protocol_only"] = baseline_protocol_decode(hello, chats, count)
@@ -806,7 +806,7 @@ def run_flood(count: int, budget: float) -> dict[str, Any]:
         try:
             if peer is not None:
                 result["peer"] = end_flood_peer(peer)
-                result["acks"] = result["peer"].get("echoes")
+                result["acks"] = result["peer"].get("acks")
                 result["send_s"] = result["peer"].get("send_s")
         finally:
             result["teardown"] = close_windows(windows)

@@ -14,8 +14,8 @@ Phases, each bounded by ``--timeout``:
    came; ``ncat --chat`` does the same with ``<announce>`` lines);
 3. ``fanout``: every client queues ``M`` messages at once and sends them as fast as the
    server takes them; the phase ends when each message has reached every other client
-   (``N * M * (N - 1)`` deliveries) and, for ``gui``, its sender (the room's echo, which
-   confirms it). Every client must then have received exactly as many as it should:
+   (``N * M * (N - 1)`` deliveries) and, for ``gui``, its sender (the room relays every
+   chat to everyone). Every client must then have received exactly as many as it should:
    ``N * M`` chats (the room writes the same blocks to every member, the sender too) or
    ``M * (N - 1)`` lines, so that a chat one member missed is not made up for by one
    that another got twice. Chats are counted as cheaply as ``ncat``'s lines, in one
@@ -47,19 +47,19 @@ RECV_SIZE = 256 * 1024
 PONG = frame({"t": "pong"})
 #: How every benchmark message begins (:func:`message_text`).
 TEXT_START = "BENCHMSG "
-#: What every relayed chat holds once: the room relays it as an item
-#: ``["<sender>","<id>","<text>"]`` of a ``chats`` block, and its text begins with
+#: What every relayed chat holds once: the room relays it as a text in a group
+#: ``["<sender>","<text>","<text>"…]`` of a ``chats`` block, and its text begins with
 #: :data:`TEXT_START`. Nothing else the room sends holds these bytes. A quote followed
 #: by a letter opens a string (a closing one is followed by ``,``, ``:``, ``]`` or
 #: ``}``, and inside a string a quote is escaped), so the mark is a string beginning
 #: with ``BENCHMSG`` right after another string and a comma. In the room's messages
-#: that is only the text of a chat item, after its id: keys are the protocol's words,
-#: and member lists hold nicknames (``b0001``, ``bench-host``). A long mark is found
-#: faster than a short one such as ``["`` (which a string ending in ``[`` also holds).
+#: that is only the text of a chat, after its sender or another text: keys are the
+#: protocol's words, and member lists hold nicknames (``b0001``, ``bench-host``). A
+#: long mark is found faster than a short one such as ``["`` (which a string ending in
+#: ``[`` also holds).
 CHAT_MARK = b'","' + TEXT_START.encode()
 #: How the payloads of rarer frames begin.
 PING_MARK = b'{"t":"ping"}'
-ACK_MARK = b'{"t":"ack",'
 ERROR_MARK = b'{"t":"error",'
 #: While counting: bytes of the stream kept (for marks cut in two, and a last error),
 #: and the pause (s) after which a chunk is searched for other frames than chats.
@@ -261,9 +261,9 @@ class Load:
         client.tail = data[-KEEP:] if len(data) >= KEEP else (tail + data)[-KEEP:]
 
     def _other_frames(self, client: Client, tail: bytes, data: bytes) -> None:
-        """Count and answer the pings, acks and errors in ``data`` (after ``tail``)."""
+        """Count and answer the pings, and count the errors, in ``data`` (after ``tail``).
+        The room's acks of each turn are not counted: every chat's arrival says more."""
         counts = self.total
-        counts["a"] += count_marks(tail, data, ACK_MARK)
         pings = count_marks(tail, data, PING_MARK)
         counts["p"] += pings
         if pings:
@@ -377,7 +377,7 @@ class Load:
                 data = b"".join((message_text(client.index, k) + "\n").encode() for k in range(m))
             payloads.append(data)
         expected = n * m * (n - 1)
-        if self.gui:  # every chat reaches every client, echoes included
+        if self.gui:  # every chat reaches every client, its sender included
             self.counting = True
             for client in self.clients:
                 client.last_chunk = time.perf_counter()  # everything before was read
@@ -396,7 +396,7 @@ class Load:
         own_cpu = time.process_time() - own_cpu_before
         each = n * m if self.gui else m * (n - 1)  # what every client should have
         exact = all(client.received == each for client in self.clients)
-        delivered = self._sum(key) - (n * m if self.gui else 0)  # less the echoes
+        delivered = self._sum(key) - (n * m if self.gui else 0)  # less their own
         result = {
             "expected": expected,
             "delivered": delivered,
@@ -409,8 +409,6 @@ class Load:
             "load_fanout_cpu_s": round(own_cpu, 3),
             "bytes_received": self._sum("bytes") - bytes_before,
         }
-        if self.gui:
-            result["acks"] = self._sum("a")
         return result
 
     def idle(self, deadline: float) -> dict[str, Any]:

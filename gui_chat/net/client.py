@@ -1,7 +1,8 @@
 """The TCP client of a gui_chat room: joins, chats, and rejoins after a lost link.
 
-Every chat message stays "unconfirmed" until the room echoes it back (or, for one sent
-again after a rejoin that the room had already relayed, acknowledges it). When the
+Every chat message stays "unconfirmed" until the room acknowledges it: at the end of
+each turn of its loop the room sends an ``ack`` of the last chat it took from us, which
+confirms every one sent before it on the same connection too. When the
 connection is lost, the client reconnects with backoff, introduces itself with the
 same client id and the last message number it saw, sends the unconfirmed messages
 again (the room drops any it already had) and receives the ones it missed.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from gui_chat.net.events import (
@@ -72,10 +74,10 @@ class RoomClient(StreamClient):
         self.protocol = Connection()
         self._welcomed = False
         self._ever_welcomed = False
-        self._nick = ""  # the name the room gave us: its echoes of our chats carry it
+        self._nick = ""  # the name the room gave us: our chats it relays carry it
         self._room_id = ""
         self._last_seq = 0
-        self._unconfirmed: dict[str, str] = {}  # id -> text, in the order typed
+        self._unconfirmed: OrderedDict[str, str] = OrderedDict()  # id -> text, as typed
 
     # ----- commands (any thread) ----------------------------------------------------------
     def send_chat(self, message_id: str, text: str) -> bool:
@@ -155,14 +157,13 @@ class RoomClient(StreamClient):
                 raise RemoteProtocolError(f"expected a welcome, got {message.TYPE!r}")
             self._welcome(message)
         elif isinstance(message, Chats):
-            seq, ts = message.seq, message.ts
-            for offset, (sender, message_id, text) in enumerate(message.chats):
-                self._receive(message_id, sender, text, ts, seq + offset)
+            ts = message.ts
+            for seq, sender, text in message.numbered():
+                self._receive("", sender, text, ts, seq)
         elif isinstance(message, Chat):
             self._receive(message.id, message.sender, message.text, message.ts, message.seq)
         elif isinstance(message, Ack):
-            if self._unconfirmed.pop(message.id, None) is not None:
-                self.emit(ChatDelivered(message.id))
+            self._confirm_through(message.id)
         elif isinstance(message, Joined):
             self.emit(PeerJoined(normalize_nick(message.nick)))
         elif isinstance(message, Left):
@@ -189,11 +190,20 @@ class RoomClient(StreamClient):
             if seq <= self._last_seq:
                 return  # already shown before the connection was lost
             self._last_seq = seq
-        if sender == self._nick:  # the echo of our own: shown when it was typed
-            if self._unconfirmed.pop(message_id, None) is not None:
-                self.emit(ChatDelivered(message_id))
+        if sender == self._nick:  # our own: shown when it was typed, confirmed by an ack
             return
         self.emit(ChatReceived(message_id, normalize_nick(sender), text, ts))
+
+    def _confirm_through(self, message_id: str) -> None:
+        """The room has our chats up to ``message_id``: each sent before it is delivered."""
+        unconfirmed = self._unconfirmed
+        if message_id not in unconfirmed:
+            return  # confirmed already
+        while True:
+            confirmed, _ = unconfirmed.popitem(last=False)
+            self.emit(ChatDelivered(confirmed))
+            if confirmed == message_id:
+                return
 
     def _send_chat(self, message_id: str, text: str) -> None:
         try:

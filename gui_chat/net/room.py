@@ -1,9 +1,9 @@
 """The TCP room: one thread serves every client and relays every message to everyone.
 
-Every chat goes to every member, its sender too, which takes the echo as the room's
-acknowledgement. The chats of one loop turn go out as one ``chats`` message (the same
-bytes to every member), written before anything else is (a join, a ping...), so
-everyone sees the same order.
+Every chat goes to every member, its sender too. The chats of one loop turn go out as
+one ``chats`` message (the same bytes to every member), written before anything else
+is (a join, a ping...), so everyone sees the same order; then each sender is told, with
+an ``ack`` of its last one, that the room has its chats of the turn.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from gui_chat.net.loop import EventSink
 from gui_chat.net.stream import StreamPeer, StreamServer
 from gui_chat.protocol import (
     PROTOCOL_VERSION,
-    Ack,
     Chat,
     ChatBlockWriter,
     ChatRun,
@@ -45,12 +44,13 @@ from gui_chat.protocol import (
     Pong,
     RemoteProtocolError,
     Welcome,
+    ack_frame,
     check_chat_item,
     clean_reason,
     decode_message,
     encode_frame,
     encode_message,
-    item_start,
+    group_start,
     json_content,
     normalize_nick,
     plain_chat,
@@ -121,7 +121,7 @@ class _Member(StreamPeer):
         self.members_version = 0  # of the last member list it was sent
         self.client_id = ""
         self.partial_since: float | None = None
-        self.item_start = ""  # how its chats begin in a block, from its nick
+        self.group_start = ""  # how its chats begin in a block, from its nick
 
 
 class RoomServer(StreamServer):
@@ -136,12 +136,14 @@ class RoomServer(StreamServer):
         self._seq = 0
         self._members_version = 0  # counts joins and leaves
         self._members_told = 0  # the version the last member list went out with
-        self._item_start = item_start(self.nick)
+        self._group_start = group_start(self.nick)
         # the latest chats, for rejoining clients
         self._history: deque[_Kept] = deque(maxlen=HISTORY_SIZE)
         # client id -> ids of its messages already relayed
         self._relayed: dict[str, dict[str, None]] = {}
         self._chats = ChatBlockWriter()  # the chats not yet written to anyone
+        # member -> the id of the last of its chats to confirm, as JSON spells it
+        self._acks: dict[_Member, str] = {}
         self._turn_ts = 0.0  # the time stamp of this turn's chats; 0 until the first
 
     # ----- commands (any thread) ----------------------------------------------------------
@@ -272,7 +274,7 @@ class RoomServer(StreamServer):
                     self.drop(other, "rejoined")  # its old connection, not yet noticed dead
         nick = unique_nick(normalize_nick(hello.nick), set(self._member_names()))
         member.nick = nick
-        member.item_start = item_start(nick)
+        member.group_start = group_start(nick)
         member.client_id = hello.client_id
         members = self._member_names()
         self._members_version += 1
@@ -294,29 +296,25 @@ class RoomServer(StreamServer):
         whether their strings may need escapes in JSON (not if :func:`plain_chat` read them)."""
         nick, client_id, address = member.nick or "", member.client_id, member.address
         ts = self._turn_ts or self._start_turn_ts()
-        start, add = member.item_start, self._chats.add
+        start, add = member.group_start, self._chats.add
         history, emit = self._history.append, self.emit
-        # the ids it relayed, newest last: a chat sent again after a lost echo is skipped
+        # the ids it relayed, newest last: a chat sent again after a lost ack is skipped
         relayed = self._relayed.setdefault(client_id, {}) if client_id else None
-        seq, again = self._seq, []
+        seq = self._seq
         for message_id, text in chats:
             if relayed is not None:
                 if message_id in relayed:
-                    again.append(message_id)  # sent again after a lost echo
-                    continue
+                    continue  # relayed before the connection was lost: the ack says so
                 relayed[message_id] = None
             seq += 1
-            if escape:
-                add(start, json_content(message_id), json_content(text), seq, ts)
-            else:
-                add(start, message_id, text, seq, ts)
+            add(start, json_content(text) if escape else text, seq, ts)
             history((seq, client_id, nick, message_id, text, ts))
             emit(ChatReceived(message_id, nick, text, ts, address))
         self._seq = seq
         if relayed is not None:
             self._forget_oldest(client_id, relayed)
-        for message_id in again:
-            self._send(member, Ack(message_id))
+        last_id = chats[-1][0]
+        self._acks[member] = json_content(last_id) if escape else last_id
 
     def _relay_run(self, member: _Member, run: ChatRun) -> None:
         """Relay a run of plain chats of ``member`` as :meth:`_relay` relays each, with
@@ -333,7 +331,8 @@ class RoomServer(StreamServer):
         ts = self._turn_ts or self._start_turn_ts()
         first = self._seq + 1
         self._seq += count
-        self._chats.add_run(member.item_start, ids, texts, first, ts)
+        self._chats.add_run(member.group_start, texts, first, ts)
+        self._acks[member] = ids[-1]
         kept = slice(-HISTORY_SIZE, None)
         self._history.extend(
             zip(
@@ -362,9 +361,7 @@ class RoomServer(StreamServer):
             return
         ts = self._turn_ts or self._start_turn_ts()
         self._seq += 1
-        self._chats.add(
-            self._item_start, json_content(message_id), json_content(text), self._seq, ts
-        )
+        self._chats.add(self._group_start, json_content(text), self._seq, ts)
         self._history.append((self._seq, "", self.nick, message_id, text, ts))
         self.emit(ChatDelivered(message_id))
 
@@ -374,14 +371,18 @@ class RoomServer(StreamServer):
         return self._turn_ts
 
     def _write_chats(self) -> None:
-        """Write the chats relayed so far to every member, as one block of bytes."""
-        if not self._chats.size:
-            return
-        frames = self._chats.take()
-        block = frames[0] if len(frames) == 1 else b"".join(frames)
-        for member in self._members():
-            if member.nick is not None:
-                self.write(member, block)
+        """Write the chats relayed so far to every member, as one block of bytes, then
+        acknowledge them to their senders."""
+        if self._chats.size:
+            frames = self._chats.take()
+            block = frames[0] if len(frames) == 1 else b"".join(frames)
+            for member in self._members():
+                if member.nick is not None:
+                    self.write(member, block)
+        if self._acks:
+            acks, self._acks = self._acks, {}
+            for member, message_id in acks.items():
+                self.write(member, ack_frame(message_id))
 
     def _expel(self, member: _Member, reason: str) -> None:
         """Drop ``member`` for breaking a rule, telling it why."""

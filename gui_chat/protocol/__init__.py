@@ -13,7 +13,7 @@ import importlib
 from typing import Any
 
 _NAMES_BY_MODULE = {
-    "blocks": ("ChatBlockWriter", "item_start", "json_content"),
+    "blocks": ("ChatBlockWriter", "ack_frame", "group_start", "json_content"),
     "chat_runs": ("ChatRun", "read_chat_run"),
     "connection": ("Connection",),
     "datagram": ("MAX_DATAGRAM_SIZE", "decode_datagram", "encode_datagram", "fit_datagram"),

@@ -1,4 +1,4 @@
-"""The messages of protocol version 3 and their JSON encoding (see docs/protocol.md).
+"""The messages of protocol version 4 and their JSON encoding (see docs/protocol.md).
 
 Each message is a UTF-8 JSON object whose ``"t"`` names its type. Fields are checked
 by type on the way in; unknown fields are ignored so later versions can add some.
@@ -10,13 +10,14 @@ import dataclasses
 import json
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from gui_chat.protocol.errors import LocalProtocolError, RemoteProtocolError
 from gui_chat.protocol.names import MAX_NICK_LENGTH, MAX_TEXT_LENGTH
 
-PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 4
 MAX_ID_LENGTH = 64
 MAX_MEMBERS = 10_000
 MAX_REASON_LENGTH = 1_000
@@ -70,28 +71,38 @@ class Chat(Message):
     seq: int = 0
 
 
-#: One chat of a :class:`Chats` block: ``(sender, id, text)``.
-ChatItem = tuple[str, str, str]
+#: Chats of one sender in a row, in a :class:`Chats` block: ``(sender, text, …)``.
+ChatGroup = tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Chats(Message):
     """The chats a room relays in one turn of its loop, in one message.
 
-    Item ``i`` of ``chats`` is ``(sender, id, text)``, numbered ``seq + i`` and stamped
-    ``ts``, the time of the turn: it means what a ``chat`` with those fields means.
+    ``chats`` holds groups ``(sender, text, text, …)``, a sender's chats in a row. The
+    texts are numbered one after the other from ``seq``, across the groups, and all
+    stamped ``ts``, the time of the turn: each means what a ``chat`` from that sender
+    with that text, number and time means.
     """
 
     TYPE: ClassVar[str] = "chats"
     ts: float
     seq: int
-    chats: tuple[ChatItem, ...]
+    chats: tuple[ChatGroup, ...]
+
+    def numbered(self) -> Iterator[tuple[int, str, str]]:
+        """``(seq, sender, text)`` of each chat, in order."""
+        seq = self.seq
+        for sender, *texts in self.chats:
+            for text in texts:
+                yield seq, sender, text
+                seq += 1
 
 
 @dataclass(frozen=True)
 class Ack(Message):
-    """A UDP peer received the chat message ``id``; a room answers a chat it relayed
-    before (sent again after a rejoin) with it."""
+    """Received: a UDP peer got the chat ``id``; a room has every chat its member sent
+    on this connection up to and including ``id`` (it acknowledges each turn's)."""
 
     TYPE: ClassVar[str] = "ack"
     id: str
@@ -328,12 +339,12 @@ def plain_chat(payload: bytes) -> tuple[str, str] | None:
 #: ``ChatBlockWriter``): how a chat someone typed reaches the others in the room.
 _PLAIN_BLOCK = re.compile(
     r'\{"t":"chats","ts":((?:0|[1-9][0-9]{0,12})\.[0-9]{1,20}),"seq":([1-9][0-9]{0,9}),'
-    rf'"chats":\[\["({_PLAIN_STRING})","({_PLAIN_STRING})","({_PLAIN_STRING})"\]\]\}}'
+    rf'"chats":\[\["({_PLAIN_STRING})","({_PLAIN_STRING})"\]\]\}}'
 ).fullmatch
 
 
-def _plain_block(payload: bytes) -> tuple[float, int, tuple[ChatItem]] | None:
-    """``(ts, seq, ((sender, id, text),))`` of a room's usual block of one chat, read
+def _plain_block(payload: bytes) -> tuple[float, int, tuple[ChatGroup]] | None:
+    """``(ts, seq, ((sender, text),))`` of a room's usual block of one chat, read
     without the JSON decoder; ``None`` for any other payload, which the decoder then
     judges. Like :func:`plain_chat`, this accepts nothing the decoder would refuse."""
     if not payload.startswith(b'{"t":"chats",'):
@@ -344,17 +355,11 @@ def _plain_block(payload: bytes) -> tuple[float, int, tuple[ChatItem]] | None:
         return None
     if match is None:
         return None
-    ts_text, seq_text, sender, message_id, text = match.groups()
+    ts_text, seq_text, sender, text = match.groups()
     ts, seq = float(ts_text), int(seq_text)
-    if (
-        ts > _MAX_TS
-        or seq >= 2**31
-        or len(sender) > _SENDER_LIMIT
-        or len(message_id) > MAX_ID_LENGTH
-        or len(text) > MAX_TEXT_LENGTH
-    ):
+    if ts > _MAX_TS or seq >= 2**31 or len(sender) > _SENDER_LIMIT or len(text) > MAX_TEXT_LENGTH:
         return None
-    return ts, seq, ((sender, message_id, text),)
+    return ts, seq, ((sender, text),)
 
 
 def encode_chat(message_id: str, text: str, sender: str = "", ts: float = 0.0) -> bytes:
@@ -396,37 +401,50 @@ def _fits(value: Any, limit: int) -> bool:
     )
 
 
-_ITEM_FIELDS = ("sender", "id", "text")
+_CHAT_FIELDS = ("sender", "id", "text")
 
 
-def check_chat_item(sender: Any, message_id: Any, text: Any) -> ChatItem:
-    """``(sender, id, text)`` of a chat in a ``chats`` block, checked as strictly as
-    those fields of a ``chat``; :class:`ValueError` in plain words if one is wrong."""
+def check_chat_item(sender: Any, message_id: Any, text: Any) -> tuple[str, str, str]:
+    """``(sender, id, text)`` of a chat a room relays, checked as strictly as those
+    fields of a ``chat``; :class:`ValueError` in plain words if one is wrong."""
     if not (
         _fits(sender, _SENDER_LIMIT)
         and _fits(message_id, MAX_ID_LENGTH)
         and _fits(text, MAX_TEXT_LENGTH)
     ):
-        for name, value in zip(_ITEM_FIELDS, (sender, message_id, text), strict=True):
+        for name, value in zip(_CHAT_FIELDS, (sender, message_id, text), strict=True):
             _check_value(name, "str", value)  # raises, saying which field and why
     return sender, message_id, text
 
 
-def _check_items(value: Any) -> tuple[ChatItem, ...]:
-    """The items of a ``chats`` block, each checked; one bad item refuses the block."""
+def _text_fits(value: Any) -> bool:
+    return _fits(value, MAX_TEXT_LENGTH)
+
+
+def _check_groups(value: Any) -> tuple[ChatGroup, ...]:
+    """The groups of a ``chats`` block, each checked; one bad group refuses the block."""
     if not isinstance(value, (list, tuple)):
         raise ValueError("field 'chats' must be a list of chats")
     if not value:
         raise ValueError("field 'chats' holds no chat")
-    count, items = len(value), []
-    for number, item in enumerate(value, 1):
-        if not isinstance(item, (list, tuple)) or len(item) != 3:
-            raise ValueError(f"chat {number} of {count} is not a list of sender, id and text")
-        try:
-            items.append(check_chat_item(*item))
-        except ValueError as exc:
-            raise ValueError(f"chat {number} of {count}: {exc}") from None
-    return tuple(items)
+    count, groups = len(value), []
+    for number, group in enumerate(value, 1):
+        if not isinstance(group, (list, tuple)) or len(group) < 2:
+            raise ValueError(f"group {number} of {count} is not a list of a sender and texts")
+        if not (_fits(group[0], _SENDER_LIMIT) and all(map(_text_fits, group[1:]))):
+            try:
+                _check_value("sender", "str", group[0])
+                for text in group[1:]:
+                    _check_value("text", "str", text)  # raises, saying what is wrong
+            except ValueError as exc:
+                raise ValueError(f"group {number} of {count}: {exc}") from None
+        groups.append(tuple(group))
+    return tuple(groups)
+
+
+def _chat_count(groups: tuple[ChatGroup, ...]) -> int:
+    """How many chats the groups of a ``chats`` block hold."""
+    return sum(map(len, groups)) - len(groups)
 
 
 def _check_fields(cls: type[Message], values: dict[str, Any]) -> dict[str, Any]:
@@ -438,7 +456,7 @@ def _check_fields(cls: type[Message], values: dict[str, Any]) -> dict[str, Any]:
                 raise ValueError(f"field {field.name!r} is missing")
             continue
         checked[field.name] = _check_value(field.name, field.type, values[field.name])
-    if cls is Chats and not 1 <= checked["seq"] <= 2**31 - len(checked["chats"]):
+    if cls is Chats and not 1 <= checked["seq"] <= 2**31 - _chat_count(checked["chats"]):
         raise ValueError("field 'seq' is out of range")  # numbers from 1, all of them small
     return checked
 
@@ -466,8 +484,8 @@ def _check_value(name: str, annotation: Any, value: Any) -> Any:
         if not math.isfinite(value) or abs(value) > _MAX_TS:
             raise ValueError(f"field {name!r} is out of range")
         return value
-    if annotation == "tuple[ChatItem, ...]":
-        return _check_items(value)
+    if annotation == "tuple[ChatGroup, ...]":
+        return _check_groups(value)
     # tuple[str, ...]
     if not isinstance(value, (list, tuple)) or len(value) > MAX_MEMBERS:
         raise ValueError(f"field {name!r} must be a list of names")

@@ -505,14 +505,14 @@ RULES: tuple[NetRule, ...] = (
         "field 'chats' holds no chat",
     ),
     _rule(
-        r"chat (\d+) of (\d+) is not a list of sender, id and text",
-        QT_TRANSLATE_NOOP("net", "chat {0} of {1} is not a list of sender, id and text"),
-        "chat 2 of 5 is not a list of sender, id and text",
+        r"group (\d+) of (\d+) is not a list of a sender and texts",
+        QT_TRANSLATE_NOOP("net", "group {0} of {1} is not a list of a sender and texts"),
+        "group 2 of 5 is not a list of a sender and texts",
     ),
     _rule(
-        r"chat (\d+) of (\d+): (.+)",
-        QT_TRANSLATE_NOOP("net", "chat {0} of {1}: {2}"),
-        "chat 2 of 5: field 'id' must be text",
+        r"group (\d+) of (\d+): (.+)",
+        QT_TRANSLATE_NOOP("net", "group {0} of {1}: {2}"),
+        "group 2 of 5: field 'text' must be text",
         nested=(2,),
     ),
     _rule(

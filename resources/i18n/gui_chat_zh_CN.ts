@@ -4,12 +4,12 @@
 <context>
     <name>ChatController</name>
     <message>
-        <location filename="../../gui_chat/ui/chat_controller.py" line="+68"/>
+        <location filename="../../gui_chat/ui/chat_controller.py" line="+69"/>
         <source>not confirmed before gui_chat closed</source>
         <translation>gui_chat 关闭前未得到确认</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+92"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
@@ -40,7 +40,7 @@
         <translation>我</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+47"/>
         <source>Not delivered: {0}</source>
         <translation>未送达：{0}</translation>
     </message>
@@ -85,7 +85,7 @@
         <translation>历史记录已关闭：无法写入（{0}）。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+39"/>
         <source>Raw TCP server listening on {0}</source>
         <translation>原始 TCP 服务器正在 {0} 上监听</translation>
     </message>
@@ -113,7 +113,7 @@
 <context>
     <name>ChatDelegate</name>
     <message>
-        <location filename="../../gui_chat/ui/chat_delegate.py" line="+133"/>
+        <location filename="../../gui_chat/ui/chat_delegate.py" line="+144"/>
         <source>not delivered</source>
         <translation>未送达</translation>
     </message>
@@ -131,7 +131,7 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../gui_chat/ui/chat_view.py" line="+133"/>
+        <location filename="../../gui_chat/ui/chat_view.py" line="+491"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
@@ -292,7 +292,7 @@
 <context>
     <name>DiscoveryController</name>
     <message>
-        <location filename="../../gui_chat/ui/discovery_controller.py" line="+93"/>
+        <location filename="../../gui_chat/ui/discovery_controller.py" line="+92"/>
         <source>Discovery stopped: {0}</source>
         <translation>局域网发现已停止：{0}</translation>
     </message>
@@ -995,13 +995,13 @@
     </message>
     <message>
         <location line="+5"/>
-        <source>chat {0} of {1} is not a list of sender, id and text</source>
-        <translation>第 {0} 条消息（共 {1} 条）不是由发送者、编号和文本组成的列表</translation>
+        <source>group {0} of {1} is not a list of a sender and texts</source>
+        <translation>第 {0} 组（共 {1} 组）不是由发送者和文本组成的列表</translation>
     </message>
     <message>
         <location line="+5"/>
-        <source>chat {0} of {1}: {2}</source>
-        <translation>第 {0} 条消息（共 {1} 条）：{2}</translation>
+        <source>group {0} of {1}: {2}</source>
+        <translation>第 {0} 组（共 {1} 组）：{2}</translation>
     </message>
     <message>
         <location line="+6"/>

@@ -1,11 +1,13 @@
 """Helper peer (run as a subprocess by test_hostile_floods.py): joins a room by hand,
-sends ``count`` chat frames in one burst, reads the room's echo of every one (its
-acknowledgement, an item of a ``chats`` block), and prints one JSON line:
-``{"echoes": [...ids in order...], "seconds": ...}``.
+sends ``count`` chat frames in one burst, reads the room's relay of every one (its texts
+in the groups of ``chats`` blocks under its nickname) until the room acknowledges the
+last, and prints one JSON line:
+``{"relayed": [...texts in order...], "acked": "<id of the last chat acknowledged>",
+"seconds": ...}``.
 
     python tests/hostile/flood_peer.py PORT [COUNT] [NICK]
 
-It runs in its own process so that its decoding of ten thousand echoes does not compete
+It runs in its own process so that its decoding of ten thousand chats does not compete
 for the GIL with the window being measured.
 """
 
@@ -43,7 +45,7 @@ def main() -> int:
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
     nick = sys.argv[3] if len(sys.argv) > 3 else "flood"
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-        sock.sendall(frame({"t": "hello", "nick": nick, "version": 3}))
+        sock.sendall(frame({"t": "hello", "nick": nick, "version": 4}))
         while recv_message(sock).get("t") != "welcome":
             pass
         burst = b"".join(
@@ -51,14 +53,18 @@ def main() -> int:
         )
         started = time.monotonic()
         sock.sendall(burst)
-        echoes = []
-        while len(echoes) < count:  # the room relays a turn's chats in one block
+        relayed, acked, last = [], "", f"f{count - 1}"
+        while acked != last:  # the room relays a turn's chats in one block, then acks
             message = recv_message(sock)
             if message.get("t") == "chats":
-                echoes += [id_ for sender, id_, _ in message["chats"] if sender == nick]
+                for sender, *texts in message["chats"]:
+                    if sender == nick:
+                        relayed += texts
+            elif message.get("t") == "ack":
+                acked = message["id"]
         took = time.monotonic() - started
         sock.sendall(frame({"t": "error", "reason": "left the room"}))
-    print(json.dumps({"echoes": echoes, "seconds": took}))
+    print(json.dumps({"relayed": relayed, "acked": acked, "seconds": took}))
     return 0
 
 

@@ -153,9 +153,9 @@ def run_atheris(seconds: int) -> int:
         corpus = Path(work) / "corpus"
         corpus.mkdir()
         seeds = [
-            b'{"t":"hello","nick":"alice","version":3}',
+            b'{"t":"hello","nick":"alice","version":4}',
             b'{"t":"chat","id":"1","text":"hi","sender":"","ts":0}',
-            b'{"t":"chats","ts":1.5,"seq":7,"chats":[["a","1","hi"],["b","2",""]]}',
+            b'{"t":"chats","ts":1.5,"seq":7,"chats":[["a","hi"],["b","","x"]]}',
             b'{"t":"members","members":["a","b"]}',
             b'{"t":"leave","nick":"x","reason":"left"}',
             b'{"t":"ping"}',

@@ -105,10 +105,10 @@ def _valid_value(annotation: str, name: str) -> st.SearchStrategy[Any]:
         return st.integers(min_value=0, max_value=2**31 - 1) | st.sampled_from([0, 1, 2**31 - 1])
     if annotation == "float":
         return st.floats(min_value=-1e12, max_value=1e12) | st.integers(-(10**12), 10**12)
-    if annotation == "tuple[ChatItem, ...]":  # a block's [sender, id, text] items
+    if annotation == "tuple[ChatGroup, ...]":  # a block's [sender, text, …] groups
         field = st.text(max_size=12) | short_boundary_strings | odd_strings
-        item = st.lists(field, min_size=3, max_size=3) | st.lists(field, max_size=4)
-        return st.lists(item, min_size=1, max_size=4)
+        group = st.lists(field, min_size=2, max_size=4) | st.lists(field, max_size=4)
+        return st.lists(group, min_size=1, max_size=4)
     return st.lists(st.text(max_size=12) | short_boundary_strings, max_size=5)
 
 
@@ -149,10 +149,10 @@ def _check_accepted(message: Message) -> None:
             assert not any(0xD800 <= ord(c) <= 0xDFFF for c in value), field.name
         elif isinstance(value, float):
             assert math.isfinite(value), field.name
-        elif field.name == "chats":  # items of sender, id and text, each within its limit
-            assert value and all(len(item) == 3 for item in value)
-            for item in value:
-                for name, part in zip(("sender", "id", "text"), item, strict=True):
+        elif field.name == "chats":  # groups of a sender and texts, each within its limit
+            assert value and all(len(group) >= 2 for group in value)
+            for sender, *texts in value:
+                for name, part in [("sender", sender), *(("text", text) for text in texts)]:
                     assert isinstance(part, str) and len(part) <= DOC_LIMITS[name], name
                     assert not any(0xD800 <= ord(c) <= 0xDFFF for c in part), name
         elif isinstance(value, tuple):

@@ -10,7 +10,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QStyleOptionViewItem
 
 from gui_chat.net.events import ChatReceived, Connected, PeerJoined, PeerLeft
-from gui_chat.protocol import MAX_NICK_LENGTH
+from gui_chat.protocol import MAX_NICK_LENGTH, PROTOCOL_VERSION
 from gui_chat.ui.chat_delegate import shown_text
 from gui_chat.ui.chat_model import EntryKind
 from tests.support import WAIT_MS
@@ -63,7 +63,7 @@ def test_hostile_nicknames_are_cleaned_in_welcome_and_people_list(
     # What they say is stamped with the cleaned name, whatever ``sender`` they claim.
     peer, nick = given[4]  # the bidi one
     peer.send(t="chat", id="spoof", text="trust me", sender="host\u202e")
-    got = bob.wait_for(ChatReceived, lambda e: e.id == "spoof")
+    got = bob.wait_for(ChatReceived, lambda e: e.text == "trust me")
     assert got.sender == nick == "exe.txt"
     host.qtbot.waitUntil(lambda: ("exe.txt", "trust me") in host.received(), timeout=WAIT_MS)
     still_chatting(host, alice, bob, "hostile nicknames")
@@ -83,7 +83,7 @@ def test_a_ten_thousand_character_nickname(
     # (docs/protocol.md, "Limits"): refused with a reason, like any invalid field.
     rogue = raw.connect(port)
     address = rogue.address
-    rogue.send(t="hello", nick="x" * 10_000, version=3)
+    rogue.send(t="hello", nick="x" * 10_000, version=PROTOCOL_VERSION)
     closing = rogue.read_to_end()
     assert [m["t"] for m in closing] == ["error"]
     assert "nick" in closing[0]["reason"] and "too long" in closing[0]["reason"]

@@ -13,6 +13,7 @@ import pytest
 
 from gui_chat.net.events import ChatDelivered, ChatReceived, PeerLeft
 from gui_chat.net.room import Keepalive
+from gui_chat.protocol import PROTOCOL_VERSION
 from tests.support import LOCALHOST, WAIT_MS
 from tests.support.frames import error_frames, frame
 from tests.support.sessions import Sessions
@@ -34,7 +35,7 @@ def test_slowloris_is_dropped_after_frame_within_while_others_flow(
     rogue = raw.connect(port)
     address = rogue.address
     if how == "half-a-hello":
-        data = frame({"t": "hello", "nick": "slow", "version": 3})
+        data = frame({"t": "hello", "nick": "slow", "version": PROTOCOL_VERSION})
     else:
         rogue.hello("slow")
         data = frame({"t": "chat", "id": "s", "text": "z" * 5000})
@@ -57,7 +58,7 @@ def test_slowloris_is_dropped_after_frame_within_while_others_flow(
             number = len(latencies)
             started = time.monotonic()
             alice.send_chat(f"flow{number}", f"flowing {number}")
-            bob.wait_for(ChatReceived, lambda e, n=number: e.id == f"flow{n}", timeout=2)
+            bob.wait_for(ChatReceived, lambda e, n=number: e.text == f"flowing {n}", timeout=2)
             latencies.append(time.monotonic() - started)
             if how == "trickle":
                 rogue.send_bytes(data[sent : sent + 1])
@@ -144,7 +145,7 @@ def relay_time(host: HostileDriver, sessions_pair, tag: str) -> float:
     alice, bob = sessions_pair
     started = time.monotonic()
     alice.send_chat(tag, f"message {tag}")
-    bob.wait_for(ChatReceived, lambda e: e.id == tag)
+    bob.wait_for(ChatReceived, lambda e: e.text == f"message {tag}")
     took = time.monotonic() - started
     host.wait_received(f"message {tag}")
     return took
@@ -203,14 +204,14 @@ def test_a_peer_that_resets_mid_frame_is_announced_with_a_reason(
     alice, bob = friends(sessions, port)
     rogue = raw.connect(port)
     if when == "mid-hello":
-        rogue.send_bytes(frame({"t": "hello", "nick": "resetter", "version": 3})[:9])
+        rogue.send_bytes(frame({"t": "hello", "nick": "resetter", "version": PROTOCOL_VERSION})[:9])
     else:
         rogue.hello("resetter")
         if when == "while-being-sent-to":
             # The rogue reads nothing while 4 MB are relayed to it, then resets.
             for number in range(128):
                 alice.send_chat(f"bulk{number}", f"{number} " + "b" * 31_000)
-            bob.wait_for(ChatReceived, lambda e: e.id == "bulk127", timeout=10)
+            bob.wait_for(ChatReceived, lambda e: e.text.startswith("127 "), timeout=10)
         rogue.send_bytes(frame({"t": "chat", "id": "r", "text": "y" * 1000})[:600])
     host.qtbot.waitUntil(lambda: room_connections(host) == 3, timeout=WAIT_MS)
     rogue.reset()
@@ -237,7 +238,7 @@ def test_many_members_resetting_at_once_do_not_take_the_room_down(
     alice, bob = friends(sessions, port)
     crowd = [raw.connect(port) for _ in range(200)]
     for number, peer in enumerate(crowd):
-        peer.send(t="hello", nick=f"crowd{number}", version=3)
+        peer.send(t="hello", nick=f"crowd{number}", version=PROTOCOL_VERSION)
     host.qtbot.waitUntil(lambda: len(host.people()) == 203, timeout=10_000)
     for peer in crowd:
         peer.reset()

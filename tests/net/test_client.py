@@ -22,7 +22,7 @@ from gui_chat.net.events import (
 )
 from gui_chat.net.room import Keepalive
 from gui_chat.net.stream import Backoff
-from gui_chat.protocol import MAX_TEXT_LENGTH
+from gui_chat.protocol import MAX_TEXT_LENGTH, PROTOCOL_VERSION
 from tests.support import LOCALHOST
 from tests.support.frames import frame
 from tests.support.sessions import Session, Sessions, port_of
@@ -30,9 +30,13 @@ from tests.support.sockets import Raw, RawPeer, RawServer
 
 
 def assert_hello(message: dict | None, nick: str) -> None:
-    """The client's first frame is a hello of protocol version 3 (other fields may follow)."""
+    """The client's first frame is a hello of this protocol version (other fields may follow)."""
     assert message is not None
-    assert (message.get("t"), message.get("nick"), message.get("version")) == ("hello", nick, 3)
+    assert (message.get("t"), message.get("nick"), message.get("version")) == (
+        "hello",
+        nick,
+        PROTOCOL_VERSION,
+    )
 
 
 FAST = Keepalive(ping_after=0.2, dead_after=0.6, hello_within=0.5, frame_within=0.5)
@@ -43,7 +47,9 @@ def welcomed(raw: Raw, server: RawServer, nick: str = "guest") -> RawPeer:
     """Accept the client on the hand-played room, read its hello, welcome it."""
     peer = raw.accept(server)
     assert_hello(peer.recv_message(), nick)
-    peer.send(t="welcome", nick=nick, room="by hand", members=["host", nick], version=3)
+    peer.send(
+        t="welcome", nick=nick, room="by hand", members=["host", nick], version=PROTOCOL_VERSION
+    )
     return peer
 
 
@@ -199,28 +205,45 @@ def test_messages_typed_before_the_welcome_follow_the_hello_in_order(
     assert client.of_type(ChatDelivered) == []
 
     room.send(t="welcome", nick="typist", room="by hand", members=["host", "typist"])
-    for seq, chat in enumerate(chats[:2], 1):  # echoes confirm, as a room sends them
-        room.send(t="chat", id=chat["id"], text=chat["text"], sender="typist", ts=1.5, seq=seq)
-    room.send(t="ack", id="m3")  # as a room answers a chat it had relayed before
+    room.send(t="chats", ts=1.5, seq=1, chats=[["typist", "one", "two", "three"]])
+    room.send(t="ack", id="m3")  # as a room confirms a turn's chats: the last of them
     client.wait_for(Connected)
     delivered = [client.wait_for(ChatDelivered).id for _ in range(3)]
     assert delivered == ["m1", "m2", "m3"]
+    assert client.of_type(ChatReceived) == []  # its own, shown when typed
 
 
-def test_the_echo_of_our_own_chat_confirms_it_and_is_not_shown(
+def test_an_ack_confirms_the_chat_it_names_and_every_one_sent_before_it(
     sessions: Sessions, raw: Raw
 ) -> None:
     client, room = alice_sent_m1(sessions, raw)
+    for message_id in ("m2", "m3", "m4"):
+        client.loop.send_chat(message_id, f"text {message_id}")  # type: ignore[attr-defined]
+    assert [room.recv_until("chat")["id"] for _ in range(4)] == ["m1", "m2", "m3", "m4"]
+    room.send(t="ack", id="m2")
+    room.send(t="ack", id="m1")  # confirmed already
+    room.send(t="ack", id="nope")  # not one of ours
+    room.send(t="ack", id="m4")
+    room.send(t="ack", id="m4")  # once more
+    room.send(t="chat", id="c2", text="after", sender="bob", ts=1.5, seq=1)
+    client.wait_for(ChatReceived, lambda e: e.text == "after")
+    assert [e.id for e in client.of_type(ChatDelivered)] == ["m1", "m2", "m3", "m4"]
+    assert client.of_type(ChatFailed) == []
+
+
+def test_our_own_chats_relayed_back_are_not_shown(sessions: Sessions, raw: Raw) -> None:
+    client, room = alice_sent_m1(sessions, raw)
     assert room.recv_until("chat")["id"] == "m1"
     room.send(t="chat", id="m1", text="mine", sender="bob", ts=1.5, seq=1)  # same id, not ours
-    room.send(t="chat", id="m1", text="mine", sender="alice", ts=1.5, seq=2)  # the echo
-    room.send(t="chat", id="m1", text="mine", sender="alice", ts=1.5, seq=3)  # once more
-    room.send(t="chat", id="c2", text="after", sender="bob", ts=1.5, seq=4)
-    client.wait_for(ChatReceived, lambda e: e.id == "c2")
-    assert [e.id for e in client.of_type(ChatDelivered)] == ["m1"]
-    assert [(e.id, e.sender) for e in client.of_type(ChatReceived)] == [
-        ("m1", "bob"),
-        ("c2", "bob"),
+    room.send(t="chats", ts=1.5, seq=2, chats=[["alice", "mine"], ["bob", "then"]])
+    room.send(t="chat", id="x", text="again", sender="alice", ts=1.5, seq=4)
+    room.send(t="chat", id="c2", text="after", sender="bob", ts=1.5, seq=5)
+    client.wait_for(ChatReceived, lambda e: e.text == "after")
+    assert client.of_type(ChatDelivered) == []  # only an ack confirms
+    assert [(e.text, e.sender) for e in client.of_type(ChatReceived)] == [
+        ("mine", "bob"),
+        ("then", "bob"),
+        ("after", "bob"),
     ]
 
 
@@ -233,22 +256,24 @@ def test_a_block_of_chats_is_shown_chat_by_chat_and_confirms_our_own(
         t="chats",
         ts=1700000000.5,
         seq=1,
-        chats=[["bob", "b1", "hi"], ["alice", "m1", "mine"], [" eve\u200b\x1b[31m", "e1", "yo"]],
+        chats=[["bob", "hi", "there"], ["alice", "mine"], [" eve\u200b\x1b[31m", "yo"]],
     )
-    # Numbers 2 and 3 were in the block: only what follows them is new.
-    room.send(t="chats", ts=1700000001.25, seq=2, chats=[["bob", "m1", "x"], ["eve", "e1", "yo"]])
-    room.send(t="chats", ts=1700000001.25, seq=4, chats=[["bob", "b2", "later"]])
-    client.wait_for(ChatReceived, lambda e: e.id == "b2")
+    room.send(t="ack", id="m1")
+    # Numbers 2 to 4 were in the block: only what follows them is new.
+    room.send(t="chats", ts=1700000001.25, seq=2, chats=[["bob", "x", "y"], ["eve", "yo"]])
+    room.send(t="chats", ts=1700000001.25, seq=5, chats=[["bob", "later"]])
+    client.wait_for(ChatReceived, lambda e: e.text == "later")
     assert client.of_type(ChatReceived) == [
-        ChatReceived("b1", "bob", "hi", 1700000000.5),
-        ChatReceived("e1", "eve", "yo", 1700000000.5),  # its sender cleaned, as a nick is
-        ChatReceived("b2", "bob", "later", 1700000001.25),
+        ChatReceived("", "bob", "hi", 1700000000.5),
+        ChatReceived("", "bob", "there", 1700000000.5),
+        ChatReceived("", "eve", "yo", 1700000000.5),  # its sender cleaned, as a nick is
+        ChatReceived("", "bob", "later", 1700000001.25),
     ]
     assert [e.id for e in client.of_type(ChatDelivered)] == ["m1"]
     events = client.collect()
-    assert events.index(client.of_type(ChatDelivered)[0]) < events.index(
-        client.of_type(ChatReceived)[1]
-    )  # one event per chat, in the block's order
+    assert events.index(client.of_type(ChatReceived)[2]) < events.index(
+        client.of_type(ChatDelivered)[0]
+    )  # one event per chat, in the block's order, then the ack
 
 
 def test_too_long_message_fails_and_session_goes_on(sessions: Sessions) -> None:
@@ -259,10 +284,10 @@ def test_too_long_message_fails_and_session_goes_on(sessions: Sessions) -> None:
     assert "too long" in failed.reason
 
     alice.loop.send_chat("ok", "长" * MAX_TEXT_LENGTH)  # type: ignore[attr-defined]  # just fits
-    assert len(bob.wait_for(ChatReceived, lambda e: e.id == "ok").text) == MAX_TEXT_LENGTH
+    assert len(bob.wait_for(ChatReceived, lambda e: e.sender == "alice").text) == MAX_TEXT_LENGTH
     alice.wait_for(ChatDelivered, lambda e: e.id == "ok")
     assert alice.collect() and alice.of_type(SessionEnded) == []
-    assert "long" not in [e.id for e in bob.of_type(ChatReceived)]
+    assert len(bob.of_type(ChatReceived)) == 1
 
 
 def test_events_from_the_room_are_reported(sessions: Sessions, raw: Raw) -> None:
@@ -347,14 +372,15 @@ def test_unacknowledged_messages_fail_when_the_connection_ends(
     room.send(t="error", reason="maintenance")
     room.close()
 
-    failed = [client.wait_for(ChatFailed) for _ in range(2)]
-    assert [e.id for e in failed] == ["a1", "a3"]
-    assert all("not confirmed" in e.reason for e in failed)
+    failed = client.wait_for(ChatFailed)
+    assert [e.id for e in client.of_type(ChatDelivered)] == ["a1", "a2"]
+    assert failed.id == "a3"
+    assert "not confirmed" in failed.reason
     ended = client.ended()
     assert ended.error
     assert "closed the connection: maintenance" in ended.reason, ended.reason
     events = client.collect()
-    assert events.index(failed[-1]) < events.index(ended)  # SessionEnded comes last
+    assert events.index(failed) < events.index(ended)  # SessionEnded comes last
 
 
 def test_user_stop_tells_the_room_and_fails_unconfirmed(sessions: Sessions, raw: Raw) -> None:
@@ -392,7 +418,7 @@ def test_lost_room_is_rejoined_and_unconfirmed_messages_sent_again(
     welcome_alice_to_r1(first)
     client.wait_for(Connected)
     first.send(t="chat", id="c1", text="before", sender="bob", seq=1)
-    client.wait_for(ChatReceived, lambda e: e.id == "c1")
+    client.wait_for(ChatReceived, lambda e: e.text == "before")
     client.loop.send_chat("a1", "lost in transit")  # type: ignore[attr-defined]
     first.recv_until("chat", id="a1")
     first.reset()  # the link breaks before the room could acknowledge a1
@@ -417,8 +443,7 @@ def test_lost_room_is_rejoined_and_unconfirmed_messages_sent_again(
     welcome_alice_to_r1(second)
     second.send(t="chat", id="c1", text="before", sender="bob", seq=1)  # already shown
     second.send(t="chat", id="c2", text="missed", sender="bob", seq=2)
-    second.send(t="ack", id="a1")
-    second.send(t="ack", id="a2")
+    second.send(t="ack", id="a2")  # it has both
     client.wait_for(Connected)
     assert [client.wait_for(ChatDelivered).id for _ in range(2)] == ["a1", "a2"]
     client.wait_for(ChatReceived, lambda e: e.id == "c2")
@@ -433,8 +458,8 @@ def test_after_a_rejoin_the_missed_chats_and_the_next_block_are_shown_once(
     first.recv_until("hello")
     welcome_alice_to_r1(first)
     client.wait_for(Connected)
-    first.send(t="chats", ts=1.5, seq=1, chats=[["bob", "c1", "one"]])
-    client.wait_for(ChatReceived, lambda e: e.id == "c1")
+    first.send(t="chats", ts=1.5, seq=1, chats=[["bob", "one"]])
+    client.wait_for(ChatReceived, lambda e: e.text == "one")
     first.reset()
 
     client.wait_for(Reconnecting)
@@ -445,13 +470,13 @@ def test_after_a_rejoin_the_missed_chats_and_the_next_block_are_shown_once(
     second.send(t="chat", id="c3", text="three", sender="bob", ts=2.5, seq=3)
     second.send(t="chat", id="c4", text="four", sender="carol", ts=3.5, seq=4)
     # A block relayed meanwhile that overlaps them.
-    second.send(t="chats", ts=4.5, seq=4, chats=[["carol", "c4", "four"], ["bob", "c5", "five"]])
-    client.wait_for(ChatReceived, lambda e: e.id == "c5")
-    assert [(e.id, e.ts) for e in client.of_type(ChatReceived)] == [
-        ("c1", 1.5),
-        ("c3", 2.5),
-        ("c4", 3.5),
-        ("c5", 4.5),
+    second.send(t="chats", ts=4.5, seq=4, chats=[["carol", "four"], ["bob", "five"]])
+    client.wait_for(ChatReceived, lambda e: e.text == "five")
+    assert [(e.text, e.ts) for e in client.of_type(ChatReceived)] == [
+        ("one", 1.5),
+        ("three", 2.5),
+        ("four", 3.5),
+        ("five", 4.5),
     ]
 
 
@@ -499,8 +524,8 @@ BAD_ROOMS = {
     "4 GB length prefix": (b"\xff\xff\xff\xff", "limit"),
     "hello from a room": (frame({"t": "hello", "nick": "x"}), "may not send 'hello'"),
     "a block with a bad chat": (
-        frame({"t": "chats", "ts": 1.5, "seq": 1, "chats": [["bob", "1", "ok"], ["bob", 2, "x"]]}),
-        "bad chats message: chat 2 of 2: field 'id' must be text",
+        frame({"t": "chats", "ts": 1.5, "seq": 1, "chats": [["bob", "ok"], ["eve", "x", 2]]}),
+        "bad chats message: group 2 of 2: field 'text' must be text",
     ),
     "a block of no chats": (
         frame({"t": "chats", "ts": 1.5, "seq": 1, "chats": []}),
@@ -531,7 +556,7 @@ def test_room_sending_garbage_ends_with_invalid_data(
     "early",
     [
         {"t": "chat", "id": "1", "text": "skipping the welcome", "sender": "x"},
-        {"t": "chats", "ts": 1.5, "seq": 1, "chats": [["x", "1", "skipping the welcome"]]},
+        {"t": "chats", "ts": 1.5, "seq": 1, "chats": [["x", "skipping the welcome"]]},
     ],
     ids=["chat", "chats"],
 )

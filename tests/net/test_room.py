@@ -23,7 +23,13 @@ from gui_chat.net.events import (
 )
 from gui_chat.net.room import Keepalive
 from gui_chat.net.stream import Backoff
-from gui_chat.protocol import MAX_TEXT_LENGTH, Chat, encode_frame, encode_message
+from gui_chat.protocol import (
+    MAX_TEXT_LENGTH,
+    PROTOCOL_VERSION,
+    Chat,
+    encode_frame,
+    encode_message,
+)
 from tests.support.frames import frame
 from tests.support.sessions import Session, Sessions, port_of
 from tests.support.sockets import Raw
@@ -35,8 +41,7 @@ QUICK_RETRY = Backoff(first=0.1, longest=0.2)
 def chat_between(sender: Session, receiver: Session, message_id: str, text: str) -> None:
     """``sender`` says ``text``; ``receiver`` gets it and ``sender`` sees it delivered."""
     assert sender.loop.send_chat(message_id, text)  # type: ignore[attr-defined]
-    got = receiver.wait_for(ChatReceived, lambda e: e.id == message_id)
-    assert got.text == text
+    receiver.wait_for(ChatReceived, lambda e: e.text == text)
     sender.wait_for(ChatDelivered, lambda e: e.id == message_id)
 
 
@@ -46,7 +51,7 @@ def test_three_clients_connecting_at_once_are_all_welcomed(sessions: Sessions, r
     port = port_of(room)
     peers = [raw.connect(port) for _ in range(3)]  # all three connected before any hello
     for number, peer in enumerate(peers):
-        peer.send(t="hello", nick=f"user{number}", version=3)
+        peer.send(t="hello", nick=f"user{number}", version=PROTOCOL_VERSION)
     welcomes = [peer.recv_until("welcome") for peer in peers]
 
     assert [w["nick"] for w in welcomes] == ["user0", "user1", "user2"]
@@ -87,17 +92,17 @@ def test_messages_go_to_everyone_else_but_not_back_to_the_sender(sessions: Sessi
 
     assert alice.loop.send_chat("m1", "hello all")  # type: ignore[attr-defined]
     for receiver in (bob, carol):
-        got = receiver.wait_for(ChatReceived, lambda e: e.id == "m1")
-        assert (got.sender, got.text) == ("alice", "hello all")
+        got = receiver.wait_for(ChatReceived, lambda e: e.text == "hello all")
+        assert got.sender == "alice"
         assert got.ts > 0
     assert room.wait_for(ChatReceived, lambda e: e.id == "m1").sender == "alice"
     alice.wait_for(ChatDelivered, lambda e: e.id == "m1")
-    # The room acks after relaying, on the same stream: an echo would have come first.
+    # The room acks after relaying, on the same stream: her own chat came first, unshown.
     assert [e for e in alice.seen if isinstance(e, ChatReceived)] == []
 
     chat_between(carol, alice, "m2", "hi alice")
-    assert [e.id for e in carol.of_type(ChatReceived)] == ["m1"]  # not her own m2
-    bob.wait_for(ChatReceived, lambda e: e.id == "m2")
+    assert [e.text for e in carol.of_type(ChatReceived)] == ["hello all"]  # not her own m2
+    bob.wait_for(ChatReceived, lambda e: e.text == "hi alice")
 
 
 def test_host_message_reaches_every_client(sessions: Sessions) -> None:
@@ -108,8 +113,8 @@ def test_host_message_reaches_every_client(sessions: Sessions) -> None:
     assert room.loop.send_chat("h1", "welcome, everyone")  # type: ignore[attr-defined]
     room.wait_for(ChatDelivered, lambda e: e.id == "h1")
     for client in clients:
-        got = client.wait_for(ChatReceived, lambda e: e.id == "h1")
-        assert (got.sender, got.text) == ("the host", "welcome, everyone")
+        got = client.wait_for(ChatReceived, lambda e: e.text == "welcome, everyone")
+        assert got.sender == "the host"
 
 
 def test_room_stamps_the_sender_whatever_the_client_claims(sessions: Sessions, raw: Raw) -> None:
@@ -119,13 +124,13 @@ def test_room_stamps_the_sender_whatever_the_client_claims(sessions: Sessions, r
     assert eve.hello("eve")["nick"] == "eve"
 
     eve.send(t="chat", id="x", text="hi", sender="mallory", ts=1.0)
-    got = bob.wait_for(ChatReceived, lambda e: e.id == "x")
+    got = bob.wait_for(ChatReceived, lambda e: e.text == "hi")
     assert got.sender == "eve"
-    assert got.text == "hi"
     assert got.ts > 1000.0  # stamped by the room, not the 1.0 the client claimed
-    echo = eve.recv_until("chat", id="x")  # the echo confirms it, stamped the same way
-    assert (echo["sender"], echo["text"]) == ("eve", "hi")
+    echo = eve.recv_until("chat", text="hi")  # relayed to her too, stamped the same way
+    assert echo["sender"] == "eve"
     assert echo["ts"] > 1000.0
+    assert eve.recv_until("ack")["id"] == "x"  # then confirmed
 
 
 @pytest.mark.parametrize(
@@ -147,16 +152,16 @@ def test_no_spelling_of_a_chat_gets_another_sender_through(
     eve.hello("eve")
     eve.send_bytes(frame(payload))
     for peer in (bob, eve):
-        got = peer.recv_until("chat", id="x")
-        assert (got["sender"], got["text"], got["seq"]) == ("eve", "hi", 1), got
+        got = peer.recv_until("chat", text="hi")
+        assert (got["sender"], got["seq"]) == ("eve", 1), got
 
 
 def test_what_the_room_writes_after_a_chat_never_overtakes_it(sessions: Sessions, raw: Raw) -> None:
     port = port_of(sessions.room())
     ann = raw.connect(port)
     ann.hello("ann")
-    # One send: the room reads all three in the same turn; its pong must follow the echoes,
-    # which come as one block of the turn's chats.
+    # One send: the room reads all three in the same turn; its ack and pong must follow
+    # the chats, which come as one block of the turn's chats.
     ann.send_bytes(
         frame({"t": "chat", "id": "c1", "text": "first"})
         + frame({"t": "chat", "id": "c2", "text": "second"})
@@ -164,10 +169,11 @@ def test_what_the_room_writes_after_a_chat_never_overtakes_it(sessions: Sessions
     )
     ann.recv_until("pong")
     kinds = [m["t"] for m in ann.received]
-    assert kinds[-3:] == ["chat", "chat", "pong"], kinds
-    first, second = ann.received[-3:-1]
-    assert (first["via"], first["id"], second["id"]) == ("chats", "c1", "c2")
+    assert kinds[-4:] == ["chat", "chat", "ack", "pong"], kinds
+    first, second, ack = ann.received[-4:-1]
+    assert (first["via"], first["text"], second["text"]) == ("chats", "first", "second")
     assert (second["seq"], second["ts"]) == (first["seq"] + 1, first["ts"])
+    assert ack["id"] == "c2"  # the last: the room has both
 
 
 def test_chats_joins_and_leaves_of_a_turn_reach_everyone_in_one_order(
@@ -194,7 +200,7 @@ def test_chats_joins_and_leaves_of_a_turn_reach_everyone_in_one_order(
     bob.recv_until("leave", nick="ann")
     dan = raw.connect(port)
     dan.send_bytes(
-        frame({"t": "hello", "nick": "dan", "version": 3})
+        frame({"t": "hello", "nick": "dan", "version": PROTOCOL_VERSION})
         + frame({"t": "chat", "id": "d1", "text": "hi"})
         + frame({"t": "chat", "id": "d2", "text": "all"})
     )
@@ -203,7 +209,7 @@ def test_chats_joins_and_leaves_of_a_turn_reach_everyone_in_one_order(
         watcher.recv_until("members", members=["host", "bob", "carol", "dan"])
         seen.append(
             [
-                (m["t"], m.get("id") or m.get("nick") or len(m.get("members", ())))
+                (m["t"], m.get("text") or m.get("nick") or len(m.get("members", ())))
                 for m in watcher.received[start[id(watcher)] :]
             ]
         )
@@ -211,13 +217,13 @@ def test_chats_joins_and_leaves_of_a_turn_reach_everyone_in_one_order(
         seen[0]
         == seen[1]
         == [
-            ("chat", "a1"),
-            ("chat", "a2"),
+            ("chat", "one"),
+            ("chat", "two"),
             ("leave", "ann"),
             ("members", 3),
             ("join", "dan"),
-            ("chat", "d1"),
-            ("chat", "d2"),
+            ("chat", "hi"),
+            ("chat", "all"),
             ("members", 4),
         ]
     )
@@ -246,18 +252,19 @@ def test_burst_of_frames_in_one_send_is_relayed_whole_and_in_order(
     burst = raw.connect(port)
     # plain chats, with some that need escapes or are not ASCII among them
     texts = [f"line {n}" if n % 7 else f'line {n}\n"quoted" 你好' for n in range(600)]
-    hello = frame({"t": "hello", "nick": "burst", "version": 3})
+    hello = frame({"t": "hello", "nick": "burst", "version": PROTOCOL_VERSION})
     burst.send_bytes(hello + spell([(f"b{n}", text) for n, text in enumerate(texts)]))  # 粘包
 
-    got = [bob.wait_for(ChatReceived, lambda e: e.id.startswith("b")) for _ in texts]
-    assert [(e.sender, e.text) for e in got] == [("burst", text) for text in texts]
+    got = [bob.wait_for(ChatReceived, lambda e: e.sender == "burst") for _ in texts]
+    assert [e.text for e in got] == texts
     hosted = [room.wait_for(ChatReceived, lambda e: e.id.startswith("b")) for _ in texts]
     assert [e.text for e in hosted] == texts
     assert burst.recv_until("welcome")["nick"] == "burst"
-    echoes = [burst.recv_until("chat") for _ in texts]
-    assert [(e["id"], e["text"]) for e in echoes] == [(f"b{n}", t) for n, t in enumerate(texts)]
-    assert [e["seq"] for e in echoes] == list(range(echoes[0]["seq"], echoes[0]["seq"] + 600))
-    assert {(e["sender"], e["via"]) for e in echoes} == {("burst", "chats")}
+    relayed = [burst.recv_until("chat") for _ in texts]
+    assert [e["text"] for e in relayed] == texts
+    assert [e["seq"] for e in relayed] == list(range(relayed[0]["seq"], relayed[0]["seq"] + 600))
+    assert {(e["sender"], e["via"]) for e in relayed} == {("burst", "chats")}
+    assert burst.recv_until("ack", id="b599")  # the last confirms them all
 
 
 def test_chats_sent_again_in_a_run_are_acknowledged_not_relayed_twice(
@@ -266,27 +273,32 @@ def test_chats_sent_again_in_a_run_are_acknowledged_not_relayed_twice(
     port = port_of(sessions.room())
     bob = sessions.joined(port, "bob")
     ann = raw.connect(port)
-    ann.send(t="hello", nick="ann", version=3, client_id="ann-1")
+    ann.send(t="hello", nick="ann", version=PROTOCOL_VERSION, client_id="ann-1")
     ann.recv_until("welcome")
     ann.send_bytes(client_chats([(f"a{n}", f"chat {n}") for n in range(5)]))
-    assert [ann.recv_until("chat")["id"] for _ in range(5)] == [f"a{n}" for n in range(5)]
+    ann.recv_until("ack", id="a4")
 
-    def answers(count: int) -> list[tuple[str, str]]:
-        got = []
-        while len(got) < count:
+    def relayed_until_ack(last: str) -> list[str]:
+        """The texts of ann's chats the room relays until it acknowledges ``last``."""
+        texts = []
+        while True:
             message = ann.recv_message()
             assert message is not None, "the room closed the connection"
-            if message["t"] in ("ack", "chat"):
-                got.append((message["t"], message["id"]))
-        return sorted(got)
+            if message["t"] == "chat":
+                texts.append(message["text"])
+            elif message["t"] == "ack" and message["id"] == last:
+                return texts
 
-    # a3 and a4 again (their echoes were lost, say), with a new one
+    # a3 and a4 again (their ack was lost, say), with a new one
     ann.send_bytes(client_chats([(f"a{n}", f"chat {n}") for n in (3, 4, 5)]))
-    assert answers(3) == [("ack", "a3"), ("ack", "a4"), ("chat", "a5")]
+    assert relayed_until_ack("a5") == ["chat 5"]
     ann.send_bytes(client_chats([("a6", "twice in one run"), ("a6", "twice in one run")]))
-    assert answers(2) == [("ack", "a6"), ("chat", "a6")]
-    bob.wait_for(ChatReceived, lambda e: e.id == "a6")
-    assert [e.id for e in bob.of_type(ChatReceived)] == [f"a{n}" for n in range(7)]
+    assert relayed_until_ack("a6") == ["twice in one run"]
+    ann.send_bytes(client_chats([("a6", "twice in one run")]))  # all of it sent again
+    assert relayed_until_ack("a6") == []
+    bob.wait_for(ChatReceived, lambda e: e.text == "twice in one run")
+    expected = [*(f"chat {n}" for n in range(6)), "twice in one run"]
+    assert [e.text for e in bob.of_type(ChatReceived)] == expected
 
 
 def test_big_chats_of_one_turn_go_out_in_frames_under_the_limit(
@@ -300,10 +312,10 @@ def test_big_chats_of_one_turn_go_out_in_frames_under_the_limit(
     big.send_bytes(
         b"".join(frame({"t": "chat", "id": f"g{n}", "text": t}) for n, t in enumerate(texts))
     )
-    got = [bob.wait_for(ChatReceived, lambda e: e.id.startswith("g")) for _ in texts]
+    got = [bob.wait_for(ChatReceived, lambda e: e.sender == "big") for _ in texts]
     assert [e.text for e in got] == texts
-    echoes = [big.recv_until("chat") for _ in texts]
-    assert [e["seq"] for e in echoes] == list(range(echoes[0]["seq"], echoes[0]["seq"] + 12))
+    relayed = [big.recv_until("chat") for _ in texts]
+    assert [e["seq"] for e in relayed] == list(range(relayed[0]["seq"], relayed[0]["seq"] + 12))
     assert bob.of_type(SessionEnded) == []
 
 
@@ -312,12 +324,12 @@ def test_frames_cut_into_single_bytes_still_arrive(sessions: Sessions, raw: Raw)
     bob = sessions.joined(port, "bob")
     slow = raw.connect(port)
     slow.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    data = frame({"t": "hello", "nick": "slow", "version": 3})
+    data = frame({"t": "hello", "nick": "slow", "version": PROTOCOL_VERSION})
     data += frame({"t": "chat", "id": "s1", "text": "one byte at a time — 一字一字"})
     for index in range(len(data)):
         slow.send_bytes(data[index : index + 1])
-    got = bob.wait_for(ChatReceived, lambda e: e.id == "s1")
-    assert (got.sender, got.text) == ("slow", "one byte at a time — 一字一字")
+    got = bob.wait_for(ChatReceived, lambda e: e.sender == "slow")
+    assert got.text == "one byte at a time — 一字一字"
 
 
 # ----- leaving ----------------------------------------------------------------------------
@@ -360,19 +372,26 @@ def test_rejoining_client_replaces_its_old_connection_and_gets_what_it_missed(
     port = port_of(room)
     bob = sessions.joined(port, "bob", reconnect=None)
     old = raw.connect(port)
-    old.send(t="hello", nick="ann", version=3, client_id="ann-1")
+    old.send(t="hello", nick="ann", version=PROTOCOL_VERSION, client_id="ann-1")
     room_id = old.recv_until("welcome")["room_id"]
     assert room_id
     chat_between(bob, room, "m1", "first")
-    seen = old.recv_until("chat", id="m1")["seq"]
+    seen = old.recv_until("chat", text="first")["seq"]
     chat_between(bob, room, "m2", "while ann's link is down")
     old.send(t="chat", id="a1", text="from ann")
-    bob.wait_for(ChatReceived, lambda e: e.id == "a1")
-    old.recv_until("chat", id="a1")  # its echo
+    bob.wait_for(ChatReceived, lambda e: e.text == "from ann")
+    old.recv_until("ack", id="a1")
     chat_between(room, bob, "h3", "the host too")
 
     new = raw.connect(port)  # the old connection is still open: the room has not noticed
-    new.send(t="hello", nick="ann", version=3, client_id="ann-1", room_id=room_id, last_seq=seen)
+    new.send(
+        t="hello",
+        nick="ann",
+        version=PROTOCOL_VERSION,
+        client_id="ann-1",
+        room_id=room_id,
+        last_seq=seen,
+    )
     assert new.recv_until("welcome")["nick"] == "ann"  # not "ann (2)"
     missed = [new.recv_until("chat") for _ in range(2)]  # not its own "a1"
     assert [(m["id"], m["sender"]) for m in missed] == [("m2", "bob"), ("h3", "host")]
@@ -382,11 +401,11 @@ def test_rejoining_client_replaces_its_old_connection_and_gets_what_it_missed(
     assert "rejoined" in room.wait_for(PeerLeft, lambda e: e.nick == "ann").reason
     old.read_to_end()  # closed by the room
 
-    new.send(t="chat", id="a1", text="from ann")  # its echo was lost: sent again
+    new.send(t="chat", id="a1", text="from ann")  # its ack was lost: sent again
     assert new.recv_until("ack")["id"] == "a1"  # relayed before: acknowledged, not again
     new.send(t="chat", id="a2", text="new")
-    bob.wait_for(ChatReceived, lambda e: e.id == "a2")
-    assert [e.id for e in bob.of_type(ChatReceived)].count("a1") == 1
+    bob.wait_for(ChatReceived, lambda e: e.text == "new")
+    assert [e.text for e in bob.of_type(ChatReceived)].count("from ann") == 1
 
 
 # ----- hostile peers ----------------------------------------------------------------------
@@ -463,7 +482,7 @@ def test_error_frame_quotes_the_offending_type_as_sent(sessions: Sessions, raw: 
     )
 
 
-@pytest.mark.parametrize("version", [2, 4])
+@pytest.mark.parametrize("version", [PROTOCOL_VERSION - 1, PROTOCOL_VERSION + 1])
 def test_wrong_protocol_version_is_refused(sessions: Sessions, raw: Raw, version: int) -> None:
     room = sessions.room()
     port = port_of(room)
@@ -472,7 +491,7 @@ def test_wrong_protocol_version_is_refused(sessions: Sessions, raw: Raw, version
     closing = other.read_to_end()
     assert closing and closing[0]["t"] == "error"
     assert closing[0]["reason"] == (
-        f"speaks protocol version {version}, this room speaks version 3"
+        f"speaks protocol version {version}, this room speaks version {PROTOCOL_VERSION}"
     ), closing[0]["reason"]
     room.wait_for(Notice, lambda e: f"version {version}," in e.text)
     assert room.of_type(PeerJoined) == []

@@ -18,7 +18,7 @@ from gui_chat.protocol import (
     decode_message,
     encode_frame,
     encode_message,
-    item_start,
+    group_start,
 )
 from gui_chat.protocol.messages import MAX_ID_LENGTH
 from gui_chat.protocol.names import MAX_TEXT_LENGTH
@@ -97,16 +97,14 @@ def test_frames_are_scanned_at_most_twice_whatever_they_hold(
 
 @pytest.mark.parametrize("max_frame_size", [MAX_FRAME_SIZE, 400])
 def test_a_run_goes_into_blocks_as_its_chats_do_one_by_one(max_frame_size: int) -> None:
-    start = item_start("ann")
-    ids = [f"id{n}" for n in range(40)]
+    start = group_start("ann")
     texts = [f"chat {n} ✓" for n in range(40)]
     by_run, one_by_one = ChatBlockWriter(max_frame_size), ChatBlockWriter(max_frame_size)
-    by_run.add(start, "first", "alone", 6, 1.5)
-    by_run.add_run(start, ids[:20], texts[:20], 7, 1.5)
-    by_run.add_run(start, ids[20:], texts[20:], 27, 1.5)
-    chats = zip(["first", *ids], ["alone", *texts], strict=True)
-    for number, (message_id, text) in enumerate(chats, 6):
-        one_by_one.add(start, message_id, text, number, 1.5)
+    by_run.add(start, "alone", 6, 1.5)
+    by_run.add_run(start, texts[:20], 7, 1.5)
+    by_run.add_run(start, texts[20:], 27, 1.5)
+    for number, text in enumerate(["alone", *texts], 6):
+        one_by_one.add(start, text, number, 1.5)
     frames = by_run.take()
     assert all(len(frame) <= max_frame_size + HEADER.size for frame in frames)
     if max_frame_size == MAX_FRAME_SIZE:
@@ -115,11 +113,11 @@ def test_a_run_goes_into_blocks_as_its_chats_do_one_by_one(max_frame_size: int) 
         assert _chats(frames) == _chats(one_by_one.take())
 
 
-def _chats(frames: list[bytes]) -> list[tuple[str, str, str, int]]:
-    """The chats in ``frames`` of blocks, each with its number."""
+def _chats(frames: list[bytes]) -> list[tuple[int, str, str]]:
+    """The chats in ``frames`` of blocks: number, sender and text."""
     chats = []
     for payload in Connection().payloads(b"".join(frames)):
         block = decode_message(payload)
         assert isinstance(block, Chats)
-        chats += [(*item, block.seq + n) for n, item in enumerate(block.chats)]
+        chats += block.numbered()
     return chats

@@ -65,7 +65,7 @@ ALL_MESSAGES: list[Message] = [
     Hello(nick="alice", client_id="c1", room_id="r1", last_seq=42),
     Welcome(nick="a", room="r", room_id="r1"),
     Chat(id="m3", text="relayed", sender="bob", ts=1.0, seq=7),
-    Chats(ts=1_700_000_000.125, seq=8, chats=(("bob", "m4", "one"), ("张三", "m5", "两"))),
+    Chats(ts=1_700_000_000.125, seq=8, chats=(("bob", "one", "two"), ("张三", "两"))),
     Announce(kind="room", name="大厅", nick="host", port=50007, members=3, instance="i1"),
     Query(instance="i2"),
 ]

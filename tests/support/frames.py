@@ -17,22 +17,15 @@ def frame(message: dict[str, Any] | bytes) -> bytes:
 
 
 def unpack_chats(message: dict[str, Any]) -> list[dict[str, Any]]:
-    """A ``chats`` block as the ``chat`` messages it stands for, each marked
-    ``"via": "chats"``; any other message as itself."""
+    """A ``chats`` block as the ``chat`` messages it stands for (with no ``id``: a block
+    holds none), each marked ``"via": "chats"``; any other message as itself."""
     if message.get("t") != "chats":
         return [message]
     ts, seq = message["ts"], message["seq"]
+    chats = [(sender, text) for sender, *texts in message["chats"] for text in texts]
     return [
-        {
-            "t": "chat",
-            "sender": sender,
-            "id": id_,
-            "text": text,
-            "ts": ts,
-            "seq": seq + n,
-            "via": "chats",
-        }
-        for n, (sender, id_, text) in enumerate(message["chats"])
+        {"t": "chat", "sender": sender, "text": text, "ts": ts, "seq": seq + n, "via": "chats"}
+        for n, (sender, text) in enumerate(chats)
     ]
 
 
