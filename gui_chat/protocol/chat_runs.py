@@ -5,11 +5,13 @@ then :func:`plain_chat`), they cost a room microseconds of Python each;
 :func:`read_chat_run` reads a whole run in a few passes in C (a regular expression
 finds it, another cuts it up, then joins and a comparison) and reads each frame as the
 one-by-one reading would: a plain chat the same way, any other frame as a payload for
-the decoder.
+the decoder. Where the run most likely goes on to the end of what came (a reader's
+first look at a buffer), the cutting alone finds it, in one pass.
 
-Each byte is looked at once or twice, whatever a peer sends: a run ends at the first
-frame that does not look like such a chat, or whose length is not that chat's, and the
-decoder reads that frame next; the frames before it are all read, plain chats or not.
+Each byte is looked at a few times at most, whatever a peer sends: a run ends at the
+first frame that does not look like such a chat, or whose length is not that chat's,
+and the decoder reads that frame next; the frames before it are all read, plain chats
+or not.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ class ChatRun(NamedTuple):
 
 
 def read_chat_run(
-    buffer: bytes | bytearray, start: int, max_size: int
+    buffer: bytes | bytearray, start: int, max_size: int, first: bool = False
 ) -> tuple[int, list[ChatRun | bytes]] | None:
     """Read the frames from ``start`` in ``buffer`` while they look like plain chats.
 
@@ -73,15 +75,29 @@ def read_chat_run(
     decoder to judge. ``None`` if the frame at ``start`` is not one of them or is
     alone (it is read as quickly on its own, with less code in the way). Stops
     before a frame whose length is not its payload's or is over ``max_size``: there
-    the frames are not what they look like.
+    the frames are not what they look like. ``first``: the reader's first look at
+    this buffer, where the frames are cut up to its end in one pass (and looked at
+    the usual way if they are not all such chats).
     """
+    if first:
+        pieces = _CUT(memoryview(buffer)[start:])
+        gaps = pieces[::4]  # between the frames, then after the last
+        if len(gaps) > 2 and not any(gaps[:-1]):  # frames one after the other, from start
+            return _read(buffer, start, len(buffer) - len(gaps[-1]), pieces, max_size)
     match = _RUN(buffer, start)
     if match is None:
         return None
     end = match.end()
     if end - start == 4 + int.from_bytes(buffer[start : start + 4], "big"):
         return None  # a frame alone: read on its own, on the path a chat's latency takes
-    pieces = _CUT(buffer[start:end])
+    return _read(buffer, start, end, _CUT(buffer[start:end]), max_size)
+
+
+def _read(
+    buffer: bytes | bytearray, start: int, end: int, pieces: list[bytes], max_size: int
+) -> tuple[int, list[ChatRun | bytes]] | None:
+    """:func:`read_chat_run` for the frames from ``start`` to ``end``, cut into
+    ``pieces`` (``b""``, length, id, text, ``b""``, length…)."""
     heads, ids, texts = pieces[1::4], pieces[2::4], pieces[3::4]
     lengths = list(map(add, map(len, ids), map(_PLUS_FIXED, map(len, texts))))
     strings = b"".join(ids) + b"".join(texts)

@@ -27,9 +27,10 @@ def encode_frame(payload: bytes, max_size: int = MAX_FRAME_SIZE) -> bytes:
     return HEADER.pack(len(payload)) + payload
 
 
-#: Reads the frames of a run from an offset of a buffer (none over the size given):
-#: where they end and what they hold, or ``None`` if the frame there begins none.
-RunReader = Callable[[Any, int, int], tuple[int, list[Any]] | None]
+#: Reads the frames of a run from an offset of a buffer (none over the size given;
+#: whether it is the first look at the buffer): where they end and what they hold, or
+#: ``None`` if the frame there begins none.
+RunReader = Callable[[Any, int, int, bool], tuple[int, list[Any]] | None]
 
 
 class FrameDecoder:
@@ -74,6 +75,7 @@ class FrameDecoder:
             buffer, offset = self._buffer, self._offset
         frames: list[Any] = []
         end = len(buffer)
+        first = True  # the first look for a run in this buffer
         unpack_from, max_size = HEADER.unpack_from, self.max_size
         while end - offset >= HEADER_SIZE:
             (size,) = unpack_from(buffer, offset)
@@ -92,7 +94,8 @@ class FrameDecoder:
             # runs begin at whole frames with more after them: a frame alone costs no
             # look for one, and one arriving a byte at a time is not scanned again and again
             if read_run is not None and start + size < end:
-                run = read_run(buffer, offset, max_size)
+                run = read_run(buffer, offset, max_size, first)
+                first = False
                 if run is not None:
                     offset, parts = run
                     frames += parts

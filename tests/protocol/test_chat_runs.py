@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 
@@ -75,20 +76,34 @@ def test_a_frame_that_is_no_usual_chat_is_read_as_on_its_own(
     )
 
 
-def test_frames_are_scanned_at_most_twice_whatever_they_hold(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A run is not read again from each of its frames that need the decoder."""
-    scanned = []
-    run = chat_runs._RUN
+PING = encode_frame(b'{"t":"ping"}')
 
-    def counted(buffer: bytes, start: int) -> re.Match[bytes] | None:
+
+@pytest.mark.parametrize(
+    "other",
+    [lambda n: client_frame(f"{n}", "two\nlines"), lambda n: PING],
+    ids=["chats that need escapes", "pings"],
+)
+def test_frames_are_scanned_at_most_twice_whatever_they_hold(
+    monkeypatch: pytest.MonkeyPatch, other: Callable[[int], bytes]
+) -> None:
+    """A run is not read again from each of its frames that need the decoder, and the
+    first look at a buffer, which cuts it up to its end, is the only one that does."""
+    scanned = []
+    run, cut = chat_runs._RUN, chat_runs._CUT
+
+    def counted_run(buffer: bytes, start: int) -> re.Match[bytes] | None:
         match = run(buffer, start)
         scanned.append(match.end() - start if match else 0)
         return match
 
-    monkeypatch.setattr(chat_runs, "_RUN", counted)
-    frames = [client_frame(f"{n}", "two\nlines" if n % 2 else "one line") for n in range(2000)]
+    def counted_cut(frames: bytes | memoryview) -> list[bytes]:
+        scanned.append(len(frames))
+        return cut(frames)
+
+    monkeypatch.setattr(chat_runs, "_RUN", counted_run)
+    monkeypatch.setattr(chat_runs, "_CUT", counted_cut)
+    frames = [other(n) if n % 2 else client_frame(f"{n}", "one line") for n in range(2000)]
     data = b"".join(frames)
     parts = list(Connection().payloads(data, runs=True))
     assert len(parts) == 2000  # runs of one, each followed by a payload to decode
