@@ -69,11 +69,15 @@ class AckCounter(threading.Thread):
         try:
             while data := self.sock.recv(CHUNK):
                 window = tail + data
-                # the last complete ack in what came says it all
-                start = window.rfind(ACK_START, 0, len(window) - ACK_SIZE + 1)
+                # the last whole ack in what came says it all
+                start = window.rfind(ACK_START)
+                if start >= 0 and len(window) - start < ACK_SIZE:  # not all here yet
+                    tail = window[start:]
+                    start = window.rfind(ACK_START, 0, start)
+                else:  # what may be the beginning of one
+                    tail = window[1 - len(ACK_START) :]
                 if start >= 0 and (ack := ACK.match(window, start)) is not None:
                     self.count = max(self.count, self.position.get(ack[1], 0))
-                tail = window[-ACK_SIZE:]
                 if self.count >= self.expected:
                     self.all_back.set()
         except OSError:

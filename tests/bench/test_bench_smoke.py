@@ -48,7 +48,9 @@ def test_quick_benchmark_reports_every_section(tmp_path: Path) -> None:
     for path in ("tcp_host_to_client", "tcp_client_to_client", "udp"):
         assert latency[path]["n"] > 0, path
     assert latency["baseline_tcp"]["n"] > 0
-    assert report["sections"]["flood"]["complete"]
+    flood = report["sections"]["flood"]
+    assert flood["complete"]
+    assert flood["acks"] == flood["messages"]  # the room confirmed every one to its sender
     for run in report["sections"]["fanout"]["runs"]:
         assert run["ours"]["complete"], run["ours"]
         assert "deliveries_per_s" in run["ncat"] or "error" in run["ncat"]
