@@ -418,6 +418,7 @@ def check_chat_item(sender: Any, message_id: Any, text: Any) -> tuple[str, str, 
 
 
 def _text_fits(value: Any) -> bool:
+    """Whether ``value`` is a text a chat may hold (see :func:`_fits`)."""
     return _fits(value, MAX_TEXT_LENGTH)
 
 
