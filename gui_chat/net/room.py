@@ -321,11 +321,11 @@ class RoomServer(StreamServer):
         the work on the whole run done together."""
         ids, texts, client_id = run.ids, run.texts, member.client_id
         if client_id:
-            relayed = self._relayed.setdefault(client_id, {})
-            if not relayed.keys().isdisjoint(ids) or len(set(ids)) < len(ids):
+            relayed, fresh = self._relayed.setdefault(client_id, {}), dict.fromkeys(ids)
+            if len(fresh) < len(ids) or not relayed.keys().isdisjoint(fresh):
                 self._relay(member, list(zip(ids, texts, strict=True)), escape=False)
                 return  # some sent again: each is looked at
-            relayed.update(dict.fromkeys(ids))
+            relayed.update(fresh)
             self._forget_oldest(client_id, relayed)
         nick, address, count = member.nick or "", member.address, len(ids)
         ts = self._turn_ts or self._start_turn_ts()
