@@ -36,20 +36,25 @@ ACK_SIZE = len(ACK_START) + 32 + 2
 ACK_WAIT = 5.0
 
 
-def flood_bytes(count: int) -> tuple[bytes, list[str], bytes]:
-    """The hello frame, the ids of ``count`` chats and their frames."""
+def flood_ids(count: int) -> list[str]:
+    """The ids of the flood's ``count`` chats: 32 random hex digits each, as a gui_chat
+    client's ``uuid4().hex``, the same every time."""
+    bits = random.Random(count)
+    return [f"{bits.getrandbits(128):032x}" for _ in range(count)]
+
+
+def flood_bytes(count: int) -> tuple[bytes, bytes]:
+    """The hello frame and the frames of ``count`` chats (ids from :func:`flood_ids`)."""
     try:
         from gui_chat.protocol.messages import PROTOCOL_VERSION
     except ImportError:
         PROTOCOL_VERSION = 1  # noqa: N806 - an older checkout (bench.run --code)
     hello = frame({"t": "hello", "nick": NICK, "version": PROTOCOL_VERSION})
-    bits = random.Random(count)  # 32 random hex digits, as a gui_chat client's uuid4().hex
-    ids = [f"{bits.getrandbits(128):032x}" for _ in range(count)]
     chats = b"".join(
         frame({"t": "chat", "id": message_id, "text": f"flood {i:06d} lorem ipsum dolor sit amet"})
-        for i, message_id in enumerate(ids)
+        for i, message_id in enumerate(flood_ids(count))
     )
-    return hello, ids, chats
+    return hello, chats
 
 
 class AckCounter(threading.Thread):
@@ -90,12 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=100_000)
     args = parser.parse_args(argv)
 
-    hello, ids, chats = flood_bytes(args.messages)
+    hello, chats = flood_bytes(args.messages)
     result: dict = {"messages": args.messages, "bytes": len(hello) + len(chats)}
     sock = socket.create_connection((LOCALHOST, args.port), timeout=10.0)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.settimeout(None)
-    counter = AckCounter(sock, ids)
+    counter = AckCounter(sock, flood_ids(args.messages))
     try:
         sock.sendall(hello)
         counter.start()
