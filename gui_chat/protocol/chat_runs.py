@@ -56,6 +56,8 @@ _RUN = re.compile(b"(?:" + _frame_pattern(b"(?:") + b")+").match
 _CUT = re.compile(_frame_pattern(b"(")).split
 #: Bytes that no plain chat's id or text holds: JSON escapes them, with a backslash.
 _ESCAPED = bytes(range(0x20)) + b"\\"
+#: Put between ids and texts to check and decode them at once: one of those bytes.
+_SEPARATOR = b"\n"
 
 
 class ChatRun(NamedTuple):
@@ -99,19 +101,25 @@ def _read(
     """:func:`read_chat_run` for the frames from ``start`` to ``end``, cut into
     ``pieces`` (``b""``, length, id, text, ``b""``, length…)."""
     heads, ids, texts = pieces[1::4], pieces[2::4], pieces[3::4]
+    count = len(ids)
     lengths = list(map(add, map(len, ids), map(_PLUS_FIXED, map(len, texts))))
-    strings = b"".join(ids) + b"".join(texts)
+    longest = max(lengths)
+    # every id and text, a newline between them: none holds one (or any other byte
+    # JSON escapes) if the translation removes only those, and all are UTF-8 if this is
+    strings = _SEPARATOR.join(ids + texts)
     if (
-        b"".join(heads) == struct.pack(f"!{len(lengths)}I", *lengths)
-        and max(lengths) <= max_size
-        and len(strings.translate(None, _ESCAPED)) == len(strings)
+        b"".join(heads) == struct.pack(f"!{count}I", *lengths)
+        and longest <= max_size
+        and len(strings.translate(None, _ESCAPED)) == len(strings) - 2 * count + 1
     ):
         try:
-            run = ChatRun(list(map(bytes.decode, ids)), list(map(bytes.decode, texts)))
+            decoded = strings.decode().split(_SEPARATOR.decode())
         except UnicodeDecodeError:
             pass
         else:
-            if max(map(len, run.texts)) <= MAX_TEXT_LENGTH:
+            run = ChatRun(decoded[:count], decoded[count:])
+            # bytes are at least as many as characters: most runs need no count of these
+            if longest - _FIXED <= MAX_TEXT_LENGTH or max(map(len, run.texts)) <= MAX_TEXT_LENGTH:
                 return end, [run]
     return _one_by_one(buffer, start, heads, ids, texts, max_size)
 

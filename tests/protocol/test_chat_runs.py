@@ -58,6 +58,10 @@ TRICKY = {
     "id of 64 characters, more bytes": client_frame("ü" * MAX_ID_LENGTH, "x"),
     "text of the longest length": client_frame("l", "t" * MAX_TEXT_LENGTH),
     "text one too long": spelled(encode_message(Chat("l", "t" * MAX_TEXT_LENGTH))[:-2] + b't"}'),
+    "longest text, more bytes": client_frame("m", "字" * MAX_TEXT_LENGTH),
+    "text one too long, more bytes": spelled(
+        encode_message(Chat("m", "字" * MAX_TEXT_LENGTH))[:-2] + '字"}'.encode()
+    ),
     "trailing whitespace, counted in the length": spelled(b'{"t":"chat","id":"w","text":"x"} '),
     "length a byte short": spelled(b'{"t":"chat","id":"s","text":"x"}', 33),
     "a ping": spelled(b'{"t":"ping"}'),
