@@ -43,8 +43,8 @@ def flood_ids(count: int) -> list[str]:
     return [f"{bits.getrandbits(128):032x}" for _ in range(count)]
 
 
-def flood_bytes(count: int) -> tuple[bytes, bytes]:
-    """The hello frame and the frames of ``count`` chats (ids from :func:`flood_ids`)."""
+def flood_bytes(ids: list[str]) -> tuple[bytes, bytes]:
+    """The hello frame and the frames of chats with these ids (from :func:`flood_ids`)."""
     try:
         from gui_chat.protocol.messages import PROTOCOL_VERSION
     except ImportError:
@@ -52,7 +52,7 @@ def flood_bytes(count: int) -> tuple[bytes, bytes]:
     hello = frame({"t": "hello", "nick": NICK, "version": PROTOCOL_VERSION})
     chats = b"".join(
         frame({"t": "chat", "id": message_id, "text": f"flood {i:06d} lorem ipsum dolor sit amet"})
-        for i, message_id in enumerate(flood_ids(count))
+        for i, message_id in enumerate(ids)
     )
     return hello, chats
 
@@ -95,12 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=100_000)
     args = parser.parse_args(argv)
 
-    hello, chats = flood_bytes(args.messages)
+    ids = flood_ids(args.messages)
+    hello, chats = flood_bytes(ids)
     result: dict = {"messages": args.messages, "bytes": len(hello) + len(chats)}
     sock = socket.create_connection((LOCALHOST, args.port), timeout=10.0)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.settimeout(None)
-    counter = AckCounter(sock, flood_ids(args.messages))
+    counter = AckCounter(sock, ids)
     try:
         sock.sendall(hello)
         counter.start()

@@ -55,7 +55,7 @@ from bench.common import (
     singleton_refcount_drift,
     summary_ms,
 )
-from bench.flood_peer import flood_bytes
+from bench.flood_peer import flood_bytes, flood_ids
 
 SETUP_TIMEOUT = 10.0
 MESSAGE_TIMEOUT_MS = 2000
@@ -704,7 +704,7 @@ def end_flood_peer(peer: subprocess.Popen) -> dict[str, Any]:
 def run_flood(count: int, budget: float) -> dict[str, Any]:
     from gui_chat.ui.chat_model import EntryKind
 
-    hello, chats = flood_bytes(count)
+    hello, chats = flood_bytes(flood_ids(count))  # the ids are not kept
     result: dict[str, Any] = {"messages": count, "bytes": len(hello) + len(chats)}
     result["baseline_plain_python"] = baseline_plain_decode(hello, chats, count)
     result["baseline_protocol_only"] = baseline_protocol_decode(hello, chats, count)

@@ -22,10 +22,10 @@ log = logging.getLogger("gui_chat.workers")
 
 STOP_TIMEOUT_MS = 3000
 #: Most events handed to the GUI in one go (a run of chats counts as its chats). Each
-#: batch costs the window a fixed part
-#: (the newest rows laid out and painted, one history transaction): during a flood,
-#: batches of 1,000 took it from 40,000–46,000 to 50,000–61,000 messages/s, with the
-#: longest pause of the window at 36–45 ms instead of 25–35.
+#: batch costs the window a fixed part (the newest rows laid out and painted, one
+#: history transaction): during a flood, batches of 1,000 took it from 40,000–46,000 to
+#: 50,000–61,000 messages/s, with the longest pause of the window at 36–45 ms instead
+#: of 25–35.
 MAX_BATCH = 1000
 #: Python's collector looks at every object it tracks after 10 collections of the
 #: younger generations (and the heap grew by a quarter). A session keeps every message
