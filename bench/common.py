@@ -11,6 +11,10 @@ from pathlib import Path
 from typing import Any
 
 LOCALHOST = "127.0.0.1"
+#: Seconds from one message to the next in the latency paths: brisker than anyone types,
+#: and long enough for every window to have painted the previous message, so a figure
+#: is one message's way from window to window, not the wait behind the last one.
+PACE_S = 0.03
 RESULT_PREFIX = "BENCH-RESULT "
 _HEADER = struct.Struct("!I")
 

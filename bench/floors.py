@@ -34,7 +34,7 @@ import time
 from collections import deque
 from typing import Any
 
-from bench.common import LOCALHOST, emit_result
+from bench.common import LOCALHOST, PACE_S, emit_result
 
 STAMP = struct.Struct("!d")
 ANNOUNCE = b"<announce> someone is connected\n<announce> already connected: nobody\n"
@@ -299,7 +299,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("floor", choices=["latency", "forwarder"])
     parser.add_argument("--messages", type=int, default=None)
-    parser.add_argument("--gap", type=float, default=30.0, help="latency: ms between stamps")
+    parser.add_argument(
+        "--gap", type=float, default=PACE_S * 1e3, help="latency: ms between stamps"
+    )
     parser.add_argument("--clients", type=int, default=50, help="forwarder")
     parser.add_argument("--rounds", type=int, default=5, help="forwarder: median of these")
     args = parser.parse_args(argv)

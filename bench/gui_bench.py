@@ -48,6 +48,7 @@ from PySide6.QtWidgets import QApplication
 
 from bench.common import (
     LOCALHOST,
+    PACE_S,
     emit_result,
     guard_singleton_refcounts,
     mib,
@@ -59,10 +60,6 @@ from bench.flood_peer import flood_bytes, flood_ids
 
 SETUP_TIMEOUT = 10.0
 MESSAGE_TIMEOUT_MS = 2000
-#: Seconds from one message to the next in the latency paths: brisker than anyone types,
-#: and long enough for every window to have painted the previous message, so a figure
-#: is one message's way from window to window, not the wait behind the last one.
-PACE_S = 0.03
 
 #: Each window keeps its settings and history under here (None: windows keep nothing).
 STATE_ROOT: Path | None = None

@@ -48,6 +48,10 @@ def test_quick_benchmark_reports_every_section(tmp_path: Path) -> None:
     for path in ("tcp_host_to_client", "tcp_client_to_client", "udp"):
         assert latency[path]["n"] > 0, path
     assert latency["baseline_tcp"]["n"] > 0
+    floor = latency["floor_client_to_client"]  # the same path's bare hand-overs
+    assert "error" not in floor, floor
+    assert all(figures["messages"] == 10 for figures in floor.values()), floor
+    assert "bare" in proc.stdout
     flood = report["sections"]["flood"]
     assert flood["complete"]
     assert flood["acks"] == flood["messages"]  # the room confirmed every one to its sender
