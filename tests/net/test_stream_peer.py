@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 
 import pytest
 
@@ -64,3 +66,33 @@ def test_a_peer_that_lets_too_much_pile_up_overflows(monkeypatch: pytest.MonkeyP
         peer.queue_bytes(block)
         with pytest.raises(SendBufferFull):
             peer.queue_bytes(block)
+
+
+#: Reads chats through a peer in a fresh interpreter (the C library's heap as an app's
+#: is at its start) and prints the page faults they caused.
+_READ_CHATS = """
+import resource, socket
+from gui_chat.net.stream import StreamPeer
+left, right = socket.socketpair()
+right.settimeout(5.0)
+peer = StreamPeer(right, "pair")
+chat = b"\\x00\\x00\\x00\\x2a" + b'{"t":"chat","id":"1","text":"hello there"}'
+left.sendall(chat)
+assert peer.receive() == chat  # the heap has grown to a read's size once
+faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(500):
+    left.sendall(chat)
+    assert peer.receive() == chat
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults)
+"""
+
+
+def test_reading_a_small_message_maps_no_fresh_memory() -> None:
+    """A read the size of a chat is served from the heap: no page faults, which cost a
+    read on the way of every chat several times what the read itself costs."""
+    pytest.importorskip("resource")
+    proc = subprocess.run(
+        [sys.executable, "-c", _READ_CHATS], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert int(proc.stdout) < 50  # two a read if each read mapped its own memory
