@@ -367,7 +367,8 @@ class RoomServer(StreamServer):
 
     def _start_turn_ts(self) -> float:
         """The time stamp of the chats relayed in this turn (to the millisecond)."""
-        self._turn_ts = round(time.time(), 3)
+        # whole milliseconds by integers: half of what round(time.time(), 3) costs
+        self._turn_ts = time.time_ns() // 1_000_000 / 1000
         return self._turn_ts
 
     def _write_chats(self) -> None:
