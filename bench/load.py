@@ -2,6 +2,7 @@
 
     python -m bench.load --port P --proto gui|lines --clients N [--messages M]
                          [--mode fanout|idle] [--server-pid PID] [--timeout S]
+                         [--rounds R] [--in-step]
 
 ``gui`` speaks the gui_chat frame format (a hello, then chat frames, answering pings);
 ``lines`` sends newline-terminated lines, as ``ncat --chat`` relays them.
@@ -21,6 +22,8 @@ Phases, each bounded by ``--timeout``:
    that another got twice. Chats are counted as cheaply as ``ncat``'s lines, in one
    pass over each chunk as it comes: :func:`count_marks` counts the bytes every relayed
    chat holds once (:data:`CHAT_MARK`, which says why nothing else does).
+   ``--rounds`` runs it that many times (the median round counts); with ``--in-step``
+   each round waits for the runner's ``go``, so that two relays can take turns.
    ``idle``: the clients stay connected for ``--hold`` seconds while the server's
    memory and threads are read from /proc/PID/status.
 
@@ -45,6 +48,8 @@ CONNECT_WINDOW = 64
 QUIET = 0.3  # seconds without a byte that end the join phase
 RECV_SIZE = 256 * 1024
 PONG = frame({"t": "pong"})
+#: What ``--in-step`` prints when the next round can start.
+READY = "ready"
 #: How every benchmark message begins (:func:`message_text`).
 TEXT_START = "BENCHMSG "
 #: What every relayed chat holds once: the room relays it as a text in a group
@@ -343,11 +348,18 @@ class Load:
 
     def fanout_rounds(self, rounds: int, deadline: float) -> dict[str, Any]:
         """Run the fan-out ``rounds`` times on the same connections, a quiet pause
-        between; the median round by deliveries/s, with every round's figures."""
+        between; the median round by deliveries/s, with every round's figures.
+
+        ``--in-step``: before each round, say ``ready`` and wait for a line on stdin, so
+        that a runner can take turns between relays (their rounds then share the
+        machine's fast and slow moments).
+        """
         results = []
         for number in range(rounds):
             if number:
                 self.wait_quiet(deadline)
+            if self.args.in_step and not wait_for_go():
+                raise RuntimeError(f"told to stop before round {number + 1} of {rounds}")
             results.append(self.fanout(deadline, number))
         ranked = sorted(results, key=lambda r: r["deliveries_per_s"] or 0.0)
         median = dict(ranked[len(ranked) // 2])
@@ -432,6 +444,12 @@ class Load:
         self.sel.close()
 
 
+def wait_for_go() -> bool:
+    """Say ``ready`` and wait for the runner's line; ``False`` if stdin closed instead."""
+    print(READY, flush=True)
+    return sys.stdin.readline().strip() == "go"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
@@ -444,6 +462,9 @@ def main(argv: list[str] | None = None) -> int:
         "--connect-window", type=int, default=CONNECT_WINDOW, help="connects in flight at most"
     )
     parser.add_argument("--rounds", type=int, default=1, help="fanout: runs, median kept")
+    parser.add_argument(
+        "--in-step", action="store_true", help="fanout: each round waits for 'go' on stdin"
+    )
     parser.add_argument("--hold", type=float, default=1.0, help="idle: seconds to stay")
     parser.add_argument("--timeout", type=float, default=60.0, help="for each phase (s)")
     args = parser.parse_args(argv)

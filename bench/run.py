@@ -12,7 +12,8 @@ Sections (docs/performance.md explains each and its target):
    throughput, the GUI's worst stall, memory; baselines: plain Python decoding.
 3. ``fanout``   — 50 and 200 headless clients chatting through a room process, in a
    burst and in a sustained flood; deliveries per second against ``ncat --chat`` with
-   the same workload, and each relay's CPU time per delivery.
+   the same workload (the two relays' rounds taking turns), and each relay's CPU time
+   per delivery.
 4. ``idle``     — 1,000 connected clients: the room process's memory and threads.
 5. ``packaged`` — start-up of the PyInstaller build in dist/ (via bench/build_bench.py),
    against ``python -m gui_chat`` from source.
@@ -39,6 +40,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench import load
 from bench.common import LOCALHOST, PACE_S, RESULT_PREFIX, machine_info, mib
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +59,9 @@ SIZES: dict[str, dict[str, Any]] = {
         # (clients, messages each): a burst, then a sustained flood (ncat --chat relays
         # whole reads, and only reaches its pace once its clients' reads are large)
         "fanout": [(50, 200), (200, 20), (50, 2000), (200, 200)],
-        "fanout_rounds": 5,  # per workload, on the same connections; the median counts
+        # rounds per workload and relay, on the same connections, the room's and ncat's
+        # taking turns (fanout_pair); the median counts
+        "fanout_rounds": 7,
         "idle_clients": 1000,
         "idle_hold_s": 2.0,
         "start_runs": 5,
@@ -69,7 +73,7 @@ SIZES: dict[str, dict[str, Any]] = {
         "floor_messages": 10,
         "flood_messages": 1000,
         "fanout": [(5, 10)],
-        "fanout_rounds": 1,
+        "fanout_rounds": 2,
         "idle_clients": 20,
         "idle_hold_s": 0.3,
         "start_runs": 1,
@@ -145,46 +149,63 @@ def run_child(module_args: list[str], timeout: float, cpu: int | None = None) ->
     return result
 
 
+def start_child(module_args: list[str], cpu: int | None, stderr: Any = subprocess.PIPE):
+    """``python -m <module_args>`` (from CODE, on ``cpu``), spoken to over its stdin and
+    stdout, unbuffered."""
+    return subprocess.Popen(
+        [sys.executable, "-m", *module_args],
+        preexec_fn=pin_to(cpu) if cpu is not None else None,
+        cwd=CODE,
+        env=child_env(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        bufsize=0,
+    )
+
+
+class ChildLines:
+    """The lines a child process prints, each waited for within a time limit."""
+
+    def __init__(self, pipe: Any) -> None:
+        self._pipe = pipe
+        self.rest = b""  # read and not yet taken as a line
+
+    def next(self, timeout: float, what: str) -> str | None:
+        """The next line; ``None`` when the output ended; TimeoutError after ``timeout`` s."""
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.rest:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"{what} said nothing for {timeout:g} s")
+            readable, _, _ = select.select([self._pipe], [], [], left)
+            if readable:
+                chunk = os.read(self._pipe.fileno(), 65536)
+                if not chunk:
+                    return None
+                self.rest += chunk
+        line, _, self.rest = self.rest.partition(b"\n")
+        return line.decode("utf-8", "replace")
+
+
 class RoomProcess:
     """``python -m bench.room_proc``: a headless gui_chat room in a process of its own."""
 
     def __init__(self, lifetime: float, cpu: int | None = None) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bench.room_proc", "--lifetime", str(lifetime)],
-            preexec_fn=pin_to(cpu) if cpu is not None else None,
-            cwd=CODE,
-            env=child_env(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            bufsize=0,
-        )
+        self.proc = start_child(["bench.room_proc", "--lifetime", str(lifetime)], cpu)
         self.pid = self.proc.pid
-        self._out = b""
+        self._lines = ChildLines(self.proc.stdout)
         self._done = False
         try:
-            self.port = self._read_port(15.0)
+            line = self._lines.next(15.0, "the room process")
+            if line is None:
+                raise RuntimeError("the room process ended before listening")
+            if not line.startswith("PORT "):
+                raise RuntimeError(f"the room process said {line!r}")
+            self.port = int(line.split()[1])
         except BaseException:
             self.kill()
             raise
-
-    def _read_port(self, timeout: float) -> int:
-        assert self.proc.stdout is not None
-        deadline = time.monotonic() + timeout
-        while b"\n" not in self._out:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError("the room process did not report its port")
-            readable, _, _ = select.select([self.proc.stdout], [], [], left)
-            if readable:
-                chunk = os.read(self.proc.stdout.fileno(), 4096)
-                if not chunk:
-                    raise RuntimeError("the room process ended before listening")
-                self._out += chunk
-        line, _, self._out = self._out.partition(b"\n")
-        if not line.startswith(b"PORT "):
-            raise RuntimeError(f"the room process said {line!r}")
-        return int(line.split()[1])
 
     def stop(self) -> dict[str, Any]:
         """Ask it to stop (it joins its room thread) and return its last words."""
@@ -194,7 +215,7 @@ class RoomProcess:
             self.kill()
             return {"error": "the room process did not stop within 15 s (killed)"}
         self._done = True
-        return parse_result((self._out + out).decode("utf-8", "replace")) or {
+        return parse_result((self._lines.rest + out).decode("utf-8", "replace")) or {
             "error": f"room process exited {self.proc.returncode} without a result"
         }
 
@@ -203,12 +224,64 @@ class RoomProcess:
         if self._done:
             return
         self._done = True
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait()
-        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
-            if pipe is not None:
-                pipe.close()
+        end_process(self.proc)
+
+
+class SteppedLoad:
+    """``python -m bench.load … --in-step``: a load generator that runs each fan-out round
+    when told to, so that two relays' rounds can take turns."""
+
+    def __init__(self, module_args: list[str], timeout: float, cpu: int | None = None) -> None:
+        self.timeout = timeout
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by finish)
+        self.proc = start_child([*module_args, "--in-step"], cpu, stderr=self._errors)
+        self._lines = ChildLines(self.proc.stdout)
+        self._said: list[str] = []  # its lines other than "ready": the result among them
+
+    def ready(self) -> bool:
+        """Wait until it can run a round; ``False`` when it ended instead (its last
+        round run, or a failure)."""
+        while (line := self._lines.next(self.timeout, "the load generator")) is not None:
+            if line == load.READY:
+                return True
+            self._said.append(line)
+        return False
+
+    def go(self) -> None:
+        """Run the next round."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(b"go\n")
+
+    def finish(self) -> dict[str, Any]:
+        """Its result, once it has ended (told to stop if it still waits for a round)."""
+        try:
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()  # a load waiting for "go" stops
+            while (line := self._lines.next(self.timeout, "the load generator")) is not None:
+                self._said.append(line)
+            self.proc.wait(self.timeout)
+        except (TimeoutError, subprocess.TimeoutExpired):
+            return {"error": f"the load generator did not end within {self.timeout:g} s"}
+        finally:
+            end_process(self.proc)
+        self._errors.seek(0)
+        errors = self._errors.read().decode("utf-8", "replace")
+        self._errors.close()
+        result = parse_result("\n".join(self._said))
+        if result is None:
+            tail = errors.strip().splitlines()[-8:]
+            return {"error": f"bench.load exited {self.proc.returncode}: " + " | ".join(tail)}
+        return result
+
+
+def end_process(proc: subprocess.Popen) -> None:
+    """Kill ``proc`` if it still runs, reap it and close its pipes."""
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    for pipe in (proc.stdin, proc.stdout, proc.stderr):
+        if pipe is not None:
+            pipe.close()
 
 
 def free_port() -> int:
@@ -325,44 +398,60 @@ def fanout_args(messages: int, size: dict[str, Any]) -> list[str]:
 
 
 def section_fanout(size: dict[str, Any]) -> dict[str, Any]:
-    runs: list[dict[str, Any]] = []
     have_ncat = shutil.which("ncat") is not None
-    for clients, messages in size["fanout"]:
-        run: dict[str, Any] = {"clients": clients, "messages_each": messages}
-        timeout = 3 * size["phase_timeout_s"] + 30
-        # ours
-        room = None
+    return {"runs": [fanout_pair(*workload, size, have_ncat) for workload in size["fanout"]]}
+
+
+def fanout_pair(
+    clients: int, messages: int, size: dict[str, Any], have_ncat: bool
+) -> dict[str, Any]:
+    """One workload through the room and through ``ncat --chat``. Both relays and their
+    load generators run side by side, and the relays take turns round by round (room,
+    ncat, ncat, room…): a fast or a slow moment of the machine falls on both alike."""
+    run: dict[str, Any] = {"clients": clients, "messages_each": messages}
+    timeout = 3 * size["phase_timeout_s"] + 30
+    args = fanout_args(messages, size)
+    room = ncat = None
+    loads: dict[str, SteppedLoad] = {}
+    try:
         try:
             room = RoomProcess(lifetime=timeout + 30, cpu=0)
-            args = load_args(room.port, room.pid, "gui", clients, size)
-            args += fanout_args(messages, size)
-            run["ours"] = run_child(args, timeout, cpu=1)
-            run["ours"]["room"] = room.stop()
+            loads["ours"] = SteppedLoad(
+                load_args(room.port, room.pid, "gui", clients, size) + args, timeout, cpu=1
+            )
         except Exception as exc:
             run["ours"] = {"error": f"{type(exc).__name__}: {exc}"}
-        finally:
-            if room is not None:
-                room.kill()
-        # ncat --chat, same workload
         if have_ncat:
-            ncat = None
             try:
                 ncat = NcatChat(cpu=0)
-                args = load_args(ncat.port, ncat.pid, "lines", clients, size)
-                args += fanout_args(messages, size)
-                run["ncat"] = run_child(args, timeout, cpu=1)
+                loads["ncat"] = SteppedLoad(
+                    load_args(ncat.port, ncat.pid, "lines", clients, size) + args, timeout, cpu=1
+                )
             except Exception as exc:
                 run["ncat"] = {"error": f"{type(exc).__name__}: {exc}"}
-            finally:
-                if ncat is not None:
-                    ncat.stop()
         else:
             run["ncat"] = {"error": "ncat is not installed (scripts/bootstrap.sh dev installs it)"}
-        ours = run["ours"].get("deliveries_per_s")
-        theirs = run["ncat"].get("deliveries_per_s")
-        run["ratio"] = round(ours / theirs, 4) if ours and theirs else None
-        runs.append(run)
-    return {"runs": runs}
+        waiting = [name for name, stepped in loads.items() if stepped.ready()]  # joined
+        for number in range(size["fanout_rounds"]):
+            for name in waiting[:: 1 if number % 2 == 0 else -1]:
+                loads[name].go()
+                if not loads[name].ready():  # its last round ran, or it failed (it says)
+                    waiting.remove(name)
+    except Exception as exc:  # a load that hangs: what the others measured still counts
+        run["stepping_error"] = f"{type(exc).__name__}: {exc}"
+    finally:
+        for name, stepped in loads.items():
+            run[name] = stepped.finish()
+        if room is not None:
+            if "ours" in loads:
+                run["ours"]["room"] = room.stop()
+            room.kill()
+        if ncat is not None:
+            ncat.stop()
+    ours = run["ours"].get("deliveries_per_s")
+    theirs = run["ncat"].get("deliveries_per_s")
+    run["ratio"] = round(ours / theirs, 4) if ours and theirs else None
+    return run
 
 
 def section_idle(size: dict[str, Any]) -> dict[str, Any]:
