@@ -44,7 +44,9 @@ from gui_chat.protocol import (
     RemoteProtocolError,
     Welcome,
     clean_reason,
+    decode_message,
     normalize_nick,
+    plain_block,
 )
 
 log = logging.getLogger("gui_chat.net.client")
@@ -133,17 +135,27 @@ class RoomClient(StreamClient):
 
     def on_data(self, peer: StreamPeer, data: bytes) -> None:
         protocol = self.protocol
-        protocol.receive_data(data)
         try:
-            while not peer.closed and (message := protocol.next_event()) is not None:
-                self._handle(message)
+            for payload in protocol.payloads(data):
+                if peer.closed:
+                    break
+                block = plain_block(payload) if self._welcomed else None
+                if block is None:
+                    self._handle(decode_message(payload))
+                else:  # the usual: a room's block of one chat, read without the decoder
+                    ts, seq, ((sender, text),) = block
+                    self._receive("", sender, text, ts, seq)
         except RemoteProtocolError as exc:
             peer.send_now(protocol.send(Error(f"invalid data: {exc}")))
             raise SessionOver(f"the room sent invalid data ({exc})", error=True) from None
 
     # ----- messages -----------------------------------------------------------------------
     def _handle(self, message: Message) -> None:
-        if isinstance(message, Ping):
+        if type(message) is Chats and self._welcomed:  # the usual message: looked for first
+            ts = message.ts
+            for seq, sender, text in message.numbered():
+                self._receive("", sender, text, ts, seq)
+        elif isinstance(message, Ping):
             self._queue(Pong())
         elif isinstance(message, Pong):
             pass
@@ -156,10 +168,6 @@ class RoomClient(StreamClient):
             if not isinstance(message, Welcome):
                 raise RemoteProtocolError(f"expected a welcome, got {message.TYPE!r}")
             self._welcome(message)
-        elif isinstance(message, Chats):
-            ts = message.ts
-            for seq, sender, text in message.numbered():
-                self._receive("", sender, text, ts, seq)
         elif isinstance(message, Chat):
             self._receive(message.id, message.sender, message.text, message.ts, message.seq)
         elif isinstance(message, Ack):

@@ -39,6 +39,7 @@ _NAMES_BY_MODULE = {
         "decode_message",
         "encode_chat",
         "encode_message",
+        "plain_block",
         "plain_chat",
     ),
     "names": (

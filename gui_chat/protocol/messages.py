@@ -263,7 +263,7 @@ def _fields(cls: type[Message]) -> tuple[dataclasses.Field, ...]:
 
 def decode_message(payload: bytes) -> Message:
     """Parse one message; raises :class:`RemoteProtocolError` in plain words if it is bad."""
-    fields = _plain_block(payload)
+    fields = plain_block(payload)
     if fields is not None:
         return Chats(*fields)
     return message_from_body(decode_body(payload))
@@ -343,10 +343,11 @@ _PLAIN_BLOCK = re.compile(
 ).fullmatch
 
 
-def _plain_block(payload: bytes) -> tuple[float, int, tuple[ChatGroup]] | None:
+def plain_block(payload: bytes) -> tuple[float, int, tuple[ChatGroup]] | None:
     """``(ts, seq, ((sender, text),))`` of a room's usual block of one chat, read
-    without the JSON decoder; ``None`` for any other payload, which the decoder then
-    judges. Like :func:`plain_chat`, this accepts nothing the decoder would refuse."""
+    without the JSON decoder: what :func:`decode_message` makes a :class:`Chats` of.
+    ``None`` for any other payload, which the decoder then judges. Like
+    :func:`plain_chat`, this accepts nothing the decoder would refuse."""
     if not payload.startswith(b'{"t":"chats",'):
         return None
     try:

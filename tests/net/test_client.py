@@ -22,7 +22,13 @@ from gui_chat.net.events import (
 )
 from gui_chat.net.room import Keepalive
 from gui_chat.net.stream import Backoff
-from gui_chat.protocol import MAX_TEXT_LENGTH, PROTOCOL_VERSION
+from gui_chat.protocol import (
+    MAX_TEXT_LENGTH,
+    PROTOCOL_VERSION,
+    ChatBlockWriter,
+    group_start,
+    plain_block,
+)
 from tests.support import LOCALHOST
 from tests.support.frames import frame
 from tests.support.sessions import Session, Sessions, port_of
@@ -274,6 +280,45 @@ def test_a_block_of_chats_is_shown_chat_by_chat_and_confirms_our_own(
     assert events.index(client.of_type(ChatReceived)[2]) < events.index(
         client.of_type(ChatDelivered)[0]
     )  # one event per chat, in the block's order, then the ack
+
+
+def room_block(sender: str, text: str, seq: int) -> bytes:
+    """The frame of a block of one chat, spelled as a room spells it."""
+    writer = ChatBlockWriter()
+    writer.add(group_start(sender), text, seq, 1700000000.5)
+    (block,) = writer.take()
+    assert plain_block(block[4:]) is not None  # read the usual way, not by the JSON decoder
+    return block
+
+
+def test_blocks_in_the_read_of_the_welcome_are_shown_once_each(
+    sessions: Sessions, raw: Raw
+) -> None:
+    server = raw.server()
+    client = sessions.client(server.port, "alice")
+    room = raw.accept(server)
+    assert_hello(room.recv_message(), "alice")
+    welcome = frame(
+        {
+            "t": "welcome",
+            "nick": "alice",
+            "room": "by hand",
+            "members": ["alice", "bob"],
+            "version": PROTOCOL_VERSION,
+        }
+    )
+    room.send_bytes(
+        welcome
+        + room_block("bob", "first", 1)
+        + room_block("bob", "first again", 1)  # a number seen already: not shown again
+        + room_block("alice", "mine", 2)  # our own: not shown
+        + room_block("bob", "second", 3)
+    )
+    client.wait_for(ChatReceived, lambda e: e.text == "second")
+    assert client.of_type(ChatReceived) == [
+        ChatReceived("", "bob", "first", 1700000000.5),
+        ChatReceived("", "bob", "second", 1700000000.5),
+    ]
 
 
 def test_too_long_message_fails_and_session_goes_on(sessions: Sessions) -> None:
