@@ -54,3 +54,14 @@ def test_a_full_batch_leaves_the_next_run_whole() -> None:
     pending: list[SessionEvent] = [Notice("one"), Notice("two"), run]
     assert take_batch(pending, 2) == [Notice("one"), Notice("two")]
     assert pending == [run]
+
+
+def test_a_lone_event_is_taken_whole_and_a_lone_long_run_still_split() -> None:
+    chat = ChatReceived("c0", "bob", "hi", 1.0)
+    pending: list[SessionEvent] = [chat]
+    assert take_batch(pending, 1000) == [chat]
+    assert pending == []
+    run = ChatsReceived("ann", ["a", "b", "c"], ["x", "y", "z"], 1.0)
+    pending = [run]
+    assert chats_in(take_batch(pending, 2)) == ["a", "b"]
+    assert chats_in(pending) == ["c"]

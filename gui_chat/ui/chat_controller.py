@@ -16,6 +16,7 @@ from gui_chat.net.events import (
     CHAT_EVENTS,
     ChatDelivered,
     ChatFailed,
+    ChatReceived,
     Connected,
     Connecting,
     Listening,
@@ -120,7 +121,9 @@ class ChatController(QObject):
         self.conversation = ""
         self._oldest_stored: int | None = None
         self._raw_tail: ChatEntry | None = None  # the last raw row, while it may grow
-        self._mention: tuple[str, re.Pattern[str]] | None = None
+        #: Our nickname, the pattern that finds it as a word, and the nickname in lower
+        #: case if it is plain ASCII.
+        self._mention: tuple[str, re.Pattern[str], str | None] | None = None
         self._raw_tail_time = 0.0
         self._worker: SessionWorker | None = None
         self._settings: SessionSettings | None = None
@@ -434,24 +437,28 @@ class ChatController(QObject):
         mention = self._mention_now()
         if mention is None:
             return None
-        nick, pattern = mention
-        texts = [text for event in events if type(event) in CHAT_EVENTS for text in event.texts]
-        if not texts:
-            return None
-        batch = "\n".join(texts)
-        if batch.isascii() and nick.isascii() and nick.lower() not in batch.lower():
+        _nick, pattern, lowered = mention
+        if len(events) == 1 and type(events[0]) is ChatReceived:  # the usual batch
+            batch = events[0].text
+        else:
+            batch = "\n".join(
+                text for event in events if type(event) in CHAT_EVENTS for text in event.texts
+            )
+            if not batch:
+                return None
+        if lowered is not None and batch.isascii() and lowered not in batch.lower():
             return None
         return pattern.search if pattern.search(batch) else None
 
-    def _mention_now(self) -> tuple[str, re.Pattern[str]] | None:
-        """Our nickname, and the pattern that finds it as a word (any case); ``None``
-        without a nickname."""
+    def _mention_now(self) -> tuple[str, re.Pattern[str], str | None] | None:
+        """Our nickname, the pattern that finds it as a word (any case), and the nickname
+        in lower case if it is ASCII; ``None`` without a nickname."""
         nick = self.nick.strip()
         if not nick:
             return None
         if self._mention is None or self._mention[0] != nick:
             pattern = re.compile(rf"(?<!\w){re.escape(nick)}(?!\w)", re.IGNORECASE)
-            self._mention = (nick, pattern)
+            self._mention = (nick, pattern, nick.lower() if nick.isascii() else None)
         return self._mention
 
     def _on_listening(self, event: Listening, system) -> None:

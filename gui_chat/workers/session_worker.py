@@ -37,6 +37,10 @@ FULL_COLLECTION_AFTER = 1000
 def take_batch(pending: list[SessionEvent], limit: int) -> list[SessionEvent]:
     """Take from the front of ``pending`` the events that hold ``limit`` chats or other
     events at most, a run of chats split where it must be."""
+    if len(pending) == 1 and type(pending[0]) is not ChatsReceived:  # the usual: one chat
+        batch = pending[:]
+        pending.clear()
+        return batch
     taken = 0
     for index, event in enumerate(pending):
         weight = len(event.ids) if type(event) is ChatsReceived else 1
