@@ -266,6 +266,9 @@ def decode_message(payload: bytes) -> Message:
     fields = plain_block(payload)
     if fields is not None:
         return Chats(*fields)
+    ack = _plain_ack(payload)
+    if ack is not None:
+        return ack
     return message_from_body(decode_body(payload))
 
 
@@ -361,6 +364,25 @@ def plain_block(payload: bytes) -> tuple[float, int, tuple[ChatGroup]] | None:
     if ts > _MAX_TS or seq >= 2**31 or len(sender) > _SENDER_LIMIT or len(text) > MAX_TEXT_LENGTH:
         return None
     return ts, seq, ((sender, text),)
+
+
+#: An ``ack`` of an id that needs no escape in JSON, as rooms and UDP peers write one.
+_PLAIN_ACK = re.compile(rf'\{{"t":"ack","id":"({_PLAIN_STRING})"\}}').fullmatch
+
+
+def _plain_ack(payload: bytes) -> Ack | None:
+    """The usual ``ack`` (a room's of each turn's chats, a UDP peer's of each chat), read
+    without the JSON decoder; ``None`` for any other payload, which the decoder then
+    judges. Like :func:`plain_chat`, this accepts nothing the decoder would refuse."""
+    if not payload.startswith(b'{"t":"ack",'):
+        return None
+    try:
+        match = _PLAIN_ACK(payload.decode())
+    except UnicodeDecodeError:
+        return None
+    if match is None or len(match[1]) > MAX_ID_LENGTH:
+        return None
+    return Ack(match[1])
 
 
 def encode_chat(message_id: str, text: str, sender: str = "", ts: float = 0.0) -> bytes:

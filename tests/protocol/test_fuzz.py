@@ -454,8 +454,31 @@ def test_blocks_near_the_limits_are_read_as_the_json_decoder_reads_them(payload:
     _assert_read_as_the_json_decoder_reads(payload)
 
 
+# An ack, spelled as rooms and UDP peers spell it, with any bytes or characters for its id.
+ack_payloads = block_strings.map(lambda id_: b'{"t":"ack","id":"%s"}' % id_)
+
+
+def _ack(message_id: str) -> bytes:
+    return f'{{"t":"ack","id":"{message_id}"}}'.encode("utf-8", "surrogatepass")
+
+
+ACKS_NEAR_LIMITS = [
+    *(_ack(message_id) for message_id in ["", "a" * MAX_ID_LENGTH, "a" * (MAX_ID_LENGTH + 1)]),
+    *(_ack(message_id) for message_id in ['a\\"b', "a\\\\b", "a\tb", "\ud800", "字" * 65]),
+    _ack("a").replace(b"}", b',"id":"b"}'),  # the decoder takes the last of two
+    _ack("a") + b" ",
+    _ack("a").replace(b'"a"', b"1"),
+    _ack("a").replace(b'"a"', b'"\xff"'),
+]
+
+
+@pytest.mark.parametrize("payload", ACKS_NEAR_LIMITS)
+def test_acks_near_the_limits_are_read_as_the_json_decoder_reads_them(payload: bytes) -> None:
+    _assert_read_as_the_json_decoder_reads(payload)
+
+
 @FUZZ
-@given(block_payloads | json_payloads)
+@given(block_payloads | ack_payloads | json_payloads)
 def test_blocks_read_without_the_json_decoder_are_read_as_it_reads_them(payload: bytes) -> None:
     _assert_read_as_the_json_decoder_reads(payload)
 
