@@ -10,7 +10,7 @@ import dataclasses
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -319,6 +319,19 @@ _PLAIN_CHAT = re.compile(
 ).fullmatch
 
 
+def _plain_match(
+    payload: bytes, start: bytes, fullmatch: Callable[[str], re.Match[str] | None]
+) -> re.Match[str] | None:
+    """``fullmatch`` of ``payload`` as text, if it begins with ``start`` and is UTF-8
+    (which then holds no lone surrogate); ``None`` otherwise."""
+    if not payload.startswith(start):
+        return None
+    try:
+        return fullmatch(payload.decode())
+    except UnicodeDecodeError:
+        return None
+
+
 def plain_chat(payload: bytes) -> tuple[str, str] | None:
     """``(id, text)`` of the usual chat of a client, read without a JSON decoder; both
     need no escape in JSON.
@@ -326,10 +339,7 @@ def plain_chat(payload: bytes) -> tuple[str, str] | None:
     ``None`` for any other payload, which :func:`decode_message` then judges: this
     accepts nothing it would refuse, and reads what it accepts as it would.
     """
-    try:  # UTF-8 that decodes holds no lone surrogate
-        match = _PLAIN_CHAT(payload.decode())
-    except UnicodeDecodeError:
-        return None
+    match = _plain_match(payload, b'{"t":"chat",', _PLAIN_CHAT)
     if match is None:
         return None
     message_id, text = match.groups()
@@ -351,12 +361,7 @@ def plain_block(payload: bytes) -> tuple[float, int, tuple[ChatGroup]] | None:
     without the JSON decoder: what :func:`decode_message` makes a :class:`Chats` of.
     ``None`` for any other payload, which the decoder then judges. Like
     :func:`plain_chat`, this accepts nothing the decoder would refuse."""
-    if not payload.startswith(b'{"t":"chats",'):
-        return None
-    try:
-        match = _PLAIN_BLOCK(payload.decode())
-    except UnicodeDecodeError:
-        return None
+    match = _plain_match(payload, b'{"t":"chats",', _PLAIN_BLOCK)
     if match is None:
         return None
     ts_text, seq_text, sender, text = match.groups()
@@ -374,12 +379,7 @@ def _plain_ack(payload: bytes) -> Ack | None:
     """The usual ``ack`` (a room's of each turn's chats, a UDP peer's of each chat), read
     without the JSON decoder; ``None`` for any other payload, which the decoder then
     judges. Like :func:`plain_chat`, this accepts nothing the decoder would refuse."""
-    if not payload.startswith(b'{"t":"ack",'):
-        return None
-    try:
-        match = _PLAIN_ACK(payload.decode())
-    except UnicodeDecodeError:
-        return None
+    match = _plain_match(payload, b'{"t":"ack",', _PLAIN_ACK)
     if match is None or len(match[1]) > MAX_ID_LENGTH:
         return None
     return Ack(match[1])
