@@ -264,9 +264,9 @@ class SteppedLoad:
             return {"error": f"the load generator did not end within {self.timeout:g} s"}
         finally:
             end_process(self.proc)
-        self._errors.seek(0)
-        errors = self._errors.read().decode("utf-8", "replace")
-        self._errors.close()
+            self._errors.seek(0)
+            errors = self._errors.read().decode("utf-8", "replace")
+            self._errors.close()
         result = parse_result("\n".join(self._said))
         if result is None:
             tail = errors.strip().splitlines()[-8:]
