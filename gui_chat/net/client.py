@@ -107,6 +107,7 @@ class RoomClient(StreamClient):
             client_id=self.client_id,
             room_id=self._room_id,
             last_seq=self._last_seq,
+            echo=False,  # our chats are shown as typed; the ack confirms them
         )
         peer.queue_bytes(self.protocol.send(hello))
         for message_id, text in self._unconfirmed.items():  # typed meanwhile, or unanswered

@@ -3,7 +3,9 @@
 Every chat goes to every member, its sender too. The chats of one loop turn go out as
 one ``chats`` message (the same bytes to every member), written before anything else
 is (a join, a ping...), so everyone sees the same order; then each sender is told, with
-an ``ack`` of its last one, that the room has its chats of the turn.
+an ``ack`` of its last one, that the room has its chats of the turn. A member that said
+in its hello that it needs no echo (a gui_chat client) is not sent a block holding only
+its own chats: it gets the ``ack`` alone, before the others get the block.
 """
 
 from __future__ import annotations
@@ -122,6 +124,7 @@ class _Member(StreamPeer):
         self.client_id = ""
         self.partial_since: float | None = None
         self.group_start = ""  # how its chats begin in a block, from its nick
+        self.echo = True  # whether it wants back a block of its own chats only
 
 
 class RoomServer(StreamServer):
@@ -145,6 +148,9 @@ class RoomServer(StreamServer):
         # member -> the id of the last of its chats to confirm, as JSON spells it
         self._acks: dict[_Member, str] = {}
         self._turn_ts = 0.0  # the time stamp of this turn's chats; 0 until the first
+        # the member whose chats are all those not yet written; None: the host's, or
+        # several senders' (or none yet)
+        self._block_sender: _Member | None = None
 
     # ----- commands (any thread) ----------------------------------------------------------
     def send_chat(self, message_id: str, text: str) -> bool:
@@ -276,6 +282,7 @@ class RoomServer(StreamServer):
         member.nick = nick
         member.group_start = group_start(nick)
         member.client_id = hello.client_id
+        member.echo = hello.echo
         members = self._member_names()
         self._members_version += 1
         member.members_version = self._members_version  # the welcome carries the list
@@ -300,6 +307,7 @@ class RoomServer(StreamServer):
         history, emit = self._history.append, self.emit
         # the ids it relayed, newest last: a chat sent again after a lost ack is skipped
         relayed = self._relayed.setdefault(client_id, {}) if client_id else None
+        self._note_sender(member)
         seq = self._seq
         for message_id, text in chats:
             if relayed is not None:
@@ -329,6 +337,7 @@ class RoomServer(StreamServer):
             self._forget_oldest(client_id, relayed)
         nick, address, count = member.nick or "", member.address, len(ids)
         ts = self._turn_ts or self._start_turn_ts()
+        self._note_sender(member)
         first = self._seq + 1
         self._seq += count
         self._chats.add_run(member.group_start, texts, first, ts)
@@ -360,10 +369,18 @@ class RoomServer(StreamServer):
             self.emit(ChatFailed(message_id, str(exc)))
             return
         ts = self._turn_ts or self._start_turn_ts()
+        self._note_sender(None)
         self._seq += 1
         self._chats.add(self._group_start, json_content(text), self._seq, ts)
         self._history.append((self._seq, "", self.nick, message_id, text, ts))
         self.emit(ChatDelivered(message_id))
+
+    def _note_sender(self, member: _Member | None) -> None:
+        """Before chats of ``member`` (``None``: the host) are added to the block."""
+        if not self._chats.size:
+            self._block_sender = member
+        elif self._block_sender is not member:
+            self._block_sender = None
 
     def _start_turn_ts(self) -> float:
         """The time stamp of the chats relayed in this turn (to the millisecond)."""
@@ -373,12 +390,21 @@ class RoomServer(StreamServer):
 
     def _write_chats(self) -> None:
         """Write the chats relayed so far to every member, as one block of bytes, then
-        acknowledge them to their senders."""
+        acknowledge them to their senders.
+
+        A block of one member's chats only is not written back to it if it needs no
+        echo; its ``ack`` goes first, so that it is done reading before the others read.
+        """
         if self._chats.size:
             frames = self._chats.take()
             block = frames[0] if len(frames) == 1 else b"".join(frames)
+            sender, self._block_sender = self._block_sender, None
+            if sender is not None and not sender.echo and sender in self._acks:
+                self.write(sender, ack_frame(self._acks.pop(sender)))
+            else:
+                sender = None
             for member in self._members():
-                if member.nick is not None:
+                if member.nick is not None and member is not sender:
                     self.write(member, block)
         if self._acks:
             acks, self._acks = self._acks, {}

@@ -42,6 +42,9 @@ class Hello(Message):
     #: When rejoining: the room it was in and the last ``seq`` it received there.
     room_id: str = ""
     last_seq: int = 0
+    #: ``False``: the room need not send back a block that holds only this client's
+    #: chats (it has them already; its ``ack`` confirms them).
+    echo: bool = True
 
 
 @dataclass(frozen=True)
@@ -493,6 +496,10 @@ def _check_value(name: str, annotation: Any, value: Any) -> Any:
             raise ValueError(f"field {name!r} is too long")
         if _SURROGATE.search(value):
             raise ValueError(f"field {name!r} holds a lone surrogate, which is not a character")
+        return value
+    if annotation in ("bool", bool):
+        if not isinstance(value, bool):
+            raise ValueError(f"field {name!r} must be true or false")
         return value
     if annotation in ("int", int):
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**31:

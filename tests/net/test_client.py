@@ -36,13 +36,11 @@ from tests.support.sockets import Raw, RawPeer, RawServer
 
 
 def assert_hello(message: dict | None, nick: str) -> None:
-    """The client's first frame is a hello of this protocol version (other fields may follow)."""
+    """The client's first frame is a hello of this protocol version that needs no echo of
+    its own chats (other fields may follow)."""
     assert message is not None
-    assert (message.get("t"), message.get("nick"), message.get("version")) == (
-        "hello",
-        nick,
-        PROTOCOL_VERSION,
-    )
+    fields = ("t", "nick", "version", "echo")
+    assert tuple(map(message.get, fields)) == ("hello", nick, PROTOCOL_VERSION, False)
 
 
 FAST = Keepalive(ping_after=0.2, dead_after=0.6, hello_within=0.5, frame_within=0.5)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from collections.abc import Callable
 
@@ -32,7 +33,7 @@ from gui_chat.protocol import (
 )
 from tests.support.frames import frame
 from tests.support.sessions import Session, Sessions, port_of
-from tests.support.sockets import Raw
+from tests.support.sockets import WAIT, Raw
 
 FAST = Keepalive(ping_after=0.2, dead_after=0.6, hello_within=0.5, frame_within=0.5)
 QUICK_RETRY = Backoff(first=0.1, longest=0.2)
@@ -97,8 +98,7 @@ def test_messages_go_to_everyone_else_but_not_back_to_the_sender(sessions: Sessi
         assert got.ts > 0
     assert room.wait_for(ChatReceived, lambda e: e.id == "m1").sender == "alice"
     alice.wait_for(ChatDelivered, lambda e: e.id == "m1")
-    # The room acks after relaying, on the same stream: her own chat came first, unshown.
-    assert [e for e in alice.seen if isinstance(e, ChatReceived)] == []
+    assert [e for e in alice.seen if isinstance(e, ChatReceived)] == []  # not shown twice
 
     chat_between(carol, alice, "m2", "hi alice")
     assert [e.text for e in carol.of_type(ChatReceived)] == ["hello all"]  # not her own m2
@@ -131,6 +131,56 @@ def test_room_stamps_the_sender_whatever_the_client_claims(sessions: Sessions, r
     assert echo["sender"] == "eve"
     assert echo["ts"] > 1000.0
     assert eve.recv_until("ack")["id"] == "x"  # then confirmed
+
+
+def test_a_member_that_needs_no_echo_is_sent_the_ack_alone(sessions: Sessions, raw: Raw) -> None:
+    room = sessions.room(nick="host")
+    port = port_of(room)
+    bob = raw.connect(port)
+    bob.hello("bob")
+    eve = raw.connect(port)
+    eve.send(t="hello", nick="eve", version=PROTOCOL_VERSION, echo=False)
+    eve.recv_until("welcome")
+
+    eve.send(t="chat", id="e1", text="hi")
+    assert bob.recv_until("chat", text="hi")["seq"] == 1
+    assert room.loop.send_chat("h2", "from the host")  # type: ignore[attr-defined]
+    # eve reads the ack of her chat, then the host's: her own was not sent back to her
+    assert eve.recv_message() == {"t": "ack", "id": "e1"}
+    got = eve.recv_message()
+    assert got is not None
+    fields = ("t", "sender", "text", "seq")
+    assert tuple(map(got.get, fields)) == ("chat", "host", "from the host", 2)
+    assert bob.recv_until("chat", text="from the host")["seq"] == 2
+
+
+def test_a_block_of_several_members_chats_goes_to_each_of_them(
+    sessions: Sessions, raw: Raw
+) -> None:
+    room = sessions.room()
+    port = port_of(room)
+    bob = raw.connect(port)
+    bob.hello("bob")
+    eve = raw.connect(port)
+    eve.send(t="hello", nick="eve", version=PROTOCOL_VERSION, echo=False)
+    eve.recv_until("welcome")
+    gate, waiting = threading.Event(), threading.Event()
+
+    def hold_the_room() -> None:  # runs on the room's thread, between two turns
+        waiting.set()
+        gate.wait(WAIT)
+
+    assert room.loop.call_soon(hold_the_room)  # type: ignore[attr-defined]
+    assert waiting.wait(WAIT)
+    bob.send(t="chat", id="b1", text="from bob")
+    eve.send(t="chat", id="e1", text="from eve")
+    gate.set()  # both chats are waiting: the room reads them in one turn
+
+    for peer in (bob, eve):  # one block, the same bytes for both, each one's own included
+        texts = [peer.recv_until("chat")["text"] for _ in range(2)]
+        assert sorted(texts) == ["from bob", "from eve"]
+    assert bob.recv_until("ack")["id"] == "b1"
+    assert eve.recv_until("ack")["id"] == "e1"
 
 
 @pytest.mark.parametrize(

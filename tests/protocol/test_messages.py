@@ -63,6 +63,7 @@ ALL_MESSAGES: list[Message] = [
     Pong(),
     Error(reason="protocol version 2 is not supported"),
     Hello(nick="alice", client_id="c1", room_id="r1", last_seq=42),
+    Hello(nick="alice", echo=False),
     Welcome(nick="a", room="r", room_id="r1"),
     Chat(id="m3", text="relayed", sender="bob", ts=1.0, seq=7),
     Chats(ts=1_700_000_000.125, seq=8, chats=(("bob", "one", "two"), ("张三", "两"))),
@@ -179,6 +180,13 @@ def test_wire_names() -> None:
     }
     for wire, cls in MESSAGE_TYPES.items():
         assert wire == cls.TYPE
+
+
+def test_a_hello_says_when_its_client_needs_no_echo() -> None:
+    assert b"echo" not in encode_message(Hello(nick="a"))  # the default: an echo
+    assert encode_message(Hello(nick="a", echo=False)).endswith(b',"echo":false}')
+    error = _refused(_body(t="hello", nick="a", echo="no"))
+    assert "field 'echo' must be true or false" in str(error)
 
 
 def test_defaults_fill_missing_optional_fields() -> None:
@@ -338,6 +346,9 @@ def test_missing_required_field_is_refused(fields: dict[str, object]) -> None:
         {"t": "hello", "nick": ["a"]},
         {"t": "hello", "nick": {"a": 1}},
         {"t": "hello", "nick": True},
+        {"t": "hello", "nick": "a", "echo": 0},
+        {"t": "hello", "nick": "a", "echo": "false"},
+        {"t": "hello", "nick": "a", "echo": None},
         {"t": "chat", "id": 1, "text": "x"},
         {"t": "chat", "id": "1", "text": 5},
         {"t": "chat", "id": "1", "text": None},
@@ -525,6 +536,7 @@ def test_members_list_length_limit() -> None:
         Chat(id="1", text=None),  # type: ignore[arg-type]
         Hello(nick="a", version=True),
         Hello(nick="a", version=-1),
+        Hello(nick="a", echo=1),  # type: ignore[arg-type]
         Hello(nick="n" * (MAX_NICK_LENGTH * 4 + 1)),
         Members(members=("a", 2)),  # type: ignore[arg-type]
         Members(members="abc"),  # type: ignore[arg-type]
