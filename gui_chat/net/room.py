@@ -376,7 +376,8 @@ class RoomServer(StreamServer):
         self.emit(ChatDelivered(message_id))
 
     def _note_sender(self, member: _Member | None) -> None:
-        """Before chats of ``member`` (``None``: the host) are added to the block."""
+        """Keep track of whose chats the block holds, before those of ``member`` (``None``:
+        the host's) join it."""
         if not self._chats.size:
             self._block_sender = member
         elif self._block_sender is not member:
