@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import select
 import socket
 import threading
 import time
@@ -174,6 +175,8 @@ def test_a_block_of_several_members_chats_goes_to_each_of_them(
     assert waiting.wait(WAIT)
     bob.send(t="chat", id="b1", text="from bob")
     eve.send(t="chat", id="e1", text="from eve")
+    for member in room.loop.peers():  # type: ignore[attr-defined]
+        assert select.select([member.sock], [], [], WAIT)[0]  # its chat is there to read
     gate.set()  # both chats are waiting: the room reads them in one turn
 
     for peer in (bob, eve):  # one block, the same bytes for both, each one's own included
