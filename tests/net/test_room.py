@@ -34,7 +34,7 @@ from gui_chat.protocol import (
 )
 from tests.support.frames import frame
 from tests.support.sessions import Session, Sessions, port_of
-from tests.support.sockets import WAIT, Raw
+from tests.support.sockets import WAIT, Raw, RawPeer
 
 FAST = Keepalive(ping_after=0.2, dead_after=0.6, hello_within=0.5, frame_within=0.5)
 QUICK_RETRY = Backoff(first=0.1, longest=0.2)
@@ -134,14 +134,21 @@ def test_room_stamps_the_sender_whatever_the_client_claims(sessions: Sessions, r
     assert eve.recv_until("ack")["id"] == "x"  # then confirmed
 
 
-def test_a_member_that_needs_no_echo_is_sent_the_ack_alone(sessions: Sessions, raw: Raw) -> None:
-    room = sessions.room(nick="host")
+def bob_and_eve_who_needs_no_echo(raw: Raw, room: Session) -> tuple[RawPeer, RawPeer]:
+    """Two members joined by hand: bob, as any client, and eve, whose hello says that
+    she needs no echo of her own chats."""
     port = port_of(room)
     bob = raw.connect(port)
     bob.hello("bob")
     eve = raw.connect(port)
     eve.send(t="hello", nick="eve", version=PROTOCOL_VERSION, echo=False)
     eve.recv_until("welcome")
+    return bob, eve
+
+
+def test_a_member_that_needs_no_echo_is_sent_the_ack_alone(sessions: Sessions, raw: Raw) -> None:
+    room = sessions.room(nick="host")
+    bob, eve = bob_and_eve_who_needs_no_echo(raw, room)
 
     eve.send(t="chat", id="e1", text="hi")
     assert bob.recv_until("chat", text="hi")["seq"] == 1
@@ -159,12 +166,7 @@ def test_a_block_of_several_members_chats_goes_to_each_of_them(
     sessions: Sessions, raw: Raw
 ) -> None:
     room = sessions.room()
-    port = port_of(room)
-    bob = raw.connect(port)
-    bob.hello("bob")
-    eve = raw.connect(port)
-    eve.send(t="hello", nick="eve", version=PROTOCOL_VERSION, echo=False)
-    eve.recv_until("welcome")
+    bob, eve = bob_and_eve_who_needs_no_echo(raw, room)
     gate, waiting = threading.Event(), threading.Event()
 
     def hold_the_room() -> None:  # runs on the room's thread, between two turns
